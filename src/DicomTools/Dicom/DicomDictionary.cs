@@ -47,3 +47,17 @@ public static class DicomDictionary
     private static DicomDictionaryEntry E(uint tag, string keyword, string name, DicomVR vr, string vm) =>
         new(new DicomTag(tag), 0xFFFFFFFF, keyword, name, new[] { vr }, vm, false);
 }
+
+public enum DicomUidType { TransferSyntax, SopClass, Other }
+
+public sealed record DicomUidInfo(string Uid, string Name, string Keyword, DicomUidType Type, bool IsRetired);
+
+public static class DicomUids
+{
+    public static DicomUidInfo? Lookup(string uid) => uid switch
+    {
+        "1.2.840.10008.5.1.4.1.1.2" => new(uid, "CT Image Storage", "CTImageStorage", DicomUidType.SopClass, false),
+        "1.2.840.10008.5.1.4.1.1.4" => new(uid, "MR Image Storage", "MRImageStorage", DicomUidType.SopClass, false),
+        _ => null,
+    };
+}
