@@ -146,6 +146,13 @@ public sealed class DicomCharacterSetTests
     }
 
     [Fact]
+    public void GB18030_four_byte_sequences_decode_outside_the_BMP()
+    {
+        // Python: '\U00020000\u20ac'.encode('gb18030') == 95 32 82 36 a2 e3 (a four-byte and a two-byte sequence).
+        Assert.Equal("\U00020000\u20AC", DicomCharacterSet.Get(new[] { "GB18030" }).Decode(Hex("95 32 82 36 a2 e3"), DicomVR.LO));
+    }
+
+    [Fact]
     public void Example_J_4_1_GB18030_long_text()
     {
         var bytes = Hex(
