@@ -54,5 +54,5 @@ public static class PixelGeometry
     }
 
     /// <summary>Number of Frames, 1 when absent or unusable (an IS like "1A" seen in real files).</summary>
-    public static int NumberOfFrames(DicomDataset ds) => ds.GetInt(DicomTags.NumberOfFrames) is > 0 and var n ? n!.Value : 1;
+    public static int NumberOfFrames(DicomDataset ds) => ds.GetInt(DicomTags.NumberOfFrames) is { } n && n > 0 ? n : 1;
 }
