@@ -107,7 +107,10 @@ public abstract class DicomPathCmdlet : PSCmdlet
     /// Reports a file that could not be read as a non-terminating error whose message names the file, with a
     /// stable error id per kind of failure, so the pipeline goes on with the next file.
     /// </summary>
-    protected void WriteFileError(string path, Exception exception)
+    protected void WriteFileError(string path, Exception exception) => ReportError(path, exception);
+
+    /// <inheritdoc cref="WriteFileError"/>
+    internal void ReportError(string path, Exception exception, ErrorCategory? categoryOverride = null)
     {
         var (id, category) = exception switch
         {
@@ -119,7 +122,7 @@ public abstract class DicomPathCmdlet : PSCmdlet
             IOException => ("FileReadError", ErrorCategory.ReadError),
             _ => ("UnexpectedError", ErrorCategory.NotSpecified),
         };
-        var record = new ErrorRecord(exception, id, category, path)
+        var record = new ErrorRecord(exception, id, categoryOverride ?? category, path)
         {
             ErrorDetails = new ErrorDetails($"{path}: {exception.Message}"),
         };
@@ -127,7 +130,9 @@ public abstract class DicomPathCmdlet : PSCmdlet
     }
 
     /// <summary>Passes the reader's tolerated problems on as warnings naming the file.</summary>
-    protected void WriteFileWarnings(string path, IEnumerable<string> warnings)
+    protected void WriteFileWarnings(string path, IEnumerable<string> warnings) => ReportWarnings(path, warnings);
+
+    internal void ReportWarnings(string path, IEnumerable<string> warnings)
     {
         foreach (var warning in warnings) WriteWarning($"{path}: {warning}");
     }
