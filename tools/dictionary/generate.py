@@ -92,6 +92,11 @@ MANUAL_TAGS = [
 ]
 MANUAL_UIDS: list[tuple] = []  # UID TYPE RETIRED KEYWORD NAME
 
+# pydicom's generator changes two spellings of PS3.6 (it writes "u" for "µ" in element names and "and" for "&" in
+# UID names); these put the standard's text back. Each is checked to change exactly what it names.
+MICRO_NAMES = {"00181153": "Exposure in µAs", "00188150": "Exposure Time in µS", "00188151": "X-Ray Tube Current in µA"}
+JPEG_PROCESS_PAIR = re.compile(r"^(JPEG .*\(Process \d+) and (\d+\))$")
+
 
 def fail(message: str) -> None:
     sys.exit(f"generate.py: {message}")
@@ -148,6 +153,10 @@ def add_tag_record(records: dict[str, tuple], key: str, value: tuple) -> None:
     vr, vm, name, retired, keyword = value
     if not keyword:
         return  # PS3.6 placeholder rows ("RETIRED", no keyword): see the module docstring
+    if key in MICRO_NAMES:
+        if name != MICRO_NAMES[key].replace("µ", "u") and name != MICRO_NAMES[key]:
+            fail(f"{key} is named {name!r}; update MICRO_NAMES")
+        name = MICRO_NAMES[key]
     records[key] = (key, vr, vm, "R" if retired else "", keyword, name)
 
 
@@ -158,6 +167,7 @@ def uid_records_from_pydicom(directory: str) -> dict[str, tuple]:
     for uid, (name, uid_type, _info, retired, keyword) in data["UID_dictionary"].items():
         if not keyword or not name:
             continue  # withdrawn UIDs that PS3.6 lists without name or keyword
+        name = JPEG_PROCESS_PAIR.sub(r"\1 & \2", name)  # "JPEG Extended (Process 2 & 4)"
         member = UID_TYPES.get(uid_type)
         if member is None:
             print(f"note: UID type {uid_type!r} of {uid} is new to this script; mapped to Other", file=sys.stderr)

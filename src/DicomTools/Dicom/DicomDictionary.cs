@@ -21,6 +21,7 @@ public sealed class DicomDictionaryEntry
     {
         Tag = tag;
         Mask = mask;
+        PatternValue = tag.Value & mask;
         Keyword = keyword;
         Name = name;
         _valueRepresentations = valueRepresentations; // shared by every entry with the same VR text
@@ -30,7 +31,9 @@ public sealed class DicomDictionaryEntry
     }
 
     /// <summary>
-    /// The tag; for a rule, its lowest member with the varying bits zero (e.g. (6000,3000) for Overlay Data).
+    /// The tag; for a repeating group, its lowest member that <see cref="DicomDictionary.Lookup"/> resolves to this
+    /// entry: (6000,3000) for Overlay Data (60xx,3000), but (0028,0410) for (0028,04x0), whose (0028,0400) is
+    /// Transform Label, and (1000,0010) for (1000,xxx0), whose (1000,0000) is a group length.
     /// </summary>
     public DicomTag Tag { get; }
 
@@ -40,6 +43,13 @@ public sealed class DicomDictionaryEntry
     /// element 0x0010-0x00FF, which a mask cannot say.
     /// </summary>
     public uint Mask { get; }
+
+    /// <summary>The bits a matching tag has under <see cref="Mask"/>.</summary>
+    internal uint PatternValue { get; }
+
+    /// <summary>A copy standing for another member of the same repeating group.</summary>
+    internal DicomDictionaryEntry WithTag(DicomTag tag) => new(tag, Mask, Keyword, Name, _valueRepresentations,
+        ValueRepresentationText, ValueMultiplicity, IsRetired);
 
     /// <summary>PS3.6 keyword, e.g. "PatientName".</summary>
     public string Keyword { get; }
@@ -134,7 +144,7 @@ public static class DicomDictionary
         if (tag.IsPrivate) return tag.IsPrivateCreator ? PrivateCreator : null;
         foreach (var candidate in tables.Masked)
         {
-            if ((tag.Value & candidate.Mask) == candidate.Tag.Value) return candidate;
+            if ((tag.Value & candidate.Mask) == candidate.PatternValue) return candidate;
         }
         return null;
     }
@@ -183,7 +193,10 @@ public static class DicomDictionary
     /// <summary>How many of <see cref="Keywords"/>, from the start, are not retired.</summary>
     public static int CurrentKeywordCount => KeywordTables.Instance.CurrentKeywordCount;
 
-    /// <summary>Every entry of the table in tag order (repeating groups by their lowest tag).</summary>
+    /// <summary>
+    /// Every entry of the generated table, in its order: by tag, a repeating group placed by its pattern with the
+    /// free digits zero. Excludes the <see cref="GroupLength"/> and <see cref="PrivateCreator"/> rules.
+    /// </summary>
     public static IReadOnlyList<DicomDictionaryEntry> Entries => Tables.Instance.Entries;
 
     /// <summary>
@@ -228,16 +241,43 @@ public static class DicomDictionary
             if (count != entries.Length) Array.Resize(ref entries, count);
 
             var exact = new TagHashTable(count - maskedCount);
-            var masked = new DicomDictionaryEntry[maskedCount];
-            var maskedIndex = 0;
             foreach (var entry in entries)
             {
-                if (entry.IsRepeatingGroup) masked[maskedIndex++] = entry;
-                else exact.Add(entry);
+                if (!entry.IsRepeatingGroup) exact.Add(entry);
+            }
+            var masked = new DicomDictionaryEntry[maskedCount];
+            var maskedIndex = 0;
+            for (var i = 0; i < entries.Length; i++)
+            {
+                if (!entries[i].IsRepeatingGroup) continue;
+                entries[i] = WithReachableTag(entries[i], exact);
+                masked[maskedIndex++] = entries[i];
             }
             // Most specific mask first, so a narrower rule would win over a wider one covering the same tag.
             Array.Sort(masked, static (a, b) => BitOperations.PopCount(b.Mask).CompareTo(BitOperations.PopCount(a.Mask)));
             return new Tables(exact, masked, entries);
+        }
+
+        /// <summary>
+        /// Moves a repeating group's <see cref="DicomDictionaryEntry.Tag"/> to its lowest member that Lookup gives
+        /// to it rather than to an exact entry, a group length or a private rule, so TryGetTag's answer looks up
+        /// back to the same entry. Free bits are counted up in increasing order; the first few members decide.
+        /// </summary>
+        private static DicomDictionaryEntry WithReachableTag(DicomDictionaryEntry entry, TagHashTable exact)
+        {
+            var free = ~entry.Mask;
+            var subset = 0u;
+            do
+            {
+                var tag = new DicomTag(entry.PatternValue | subset);
+                if (!exact.TryGetValue(tag.Value, out _) && !tag.IsGroupLength && !tag.IsPrivate)
+                {
+                    return tag == entry.Tag ? entry : entry.WithTag(tag);
+                }
+                subset = (subset - free) & free; // next subset of the free bits, in increasing order
+            }
+            while (subset != 0);
+            return entry;
         }
 
         /// <summary>

@@ -1025,7 +1025,7 @@ internal static class DicomDictionaryData
 00181150	IS	1		ExposureTime	Exposure Time
 00181151	IS	1		XRayTubeCurrent	X-Ray Tube Current
 00181152	IS	1		Exposure	Exposure
-00181153	IS	1		ExposureInuAs	Exposure in uAs
+00181153	IS	1		ExposureInuAs	Exposure in µAs
 00181154	DS	1		AveragePulseWidth	Average Pulse Width
 00181155	CS	1		RadiationSetting	Radiation Setting
 00181156	CS	1		RectificationType	Rectification Type
@@ -1283,8 +1283,8 @@ internal static class DicomDictionaryData
 00187062	LT	1		ExposureControlModeDescription	Exposure Control Mode Description
 00187064	CS	1		ExposureStatus	Exposure Status
 00187065	DS	1		PhototimerSetting	Phototimer Setting
-00188150	DS	1		ExposureTimeInuS	Exposure Time in uS
-00188151	DS	1		XRayTubeCurrentInuA	X-Ray Tube Current in uA
+00188150	DS	1		ExposureTimeInuS	Exposure Time in µS
+00188151	DS	1		XRayTubeCurrentInuA	X-Ray Tube Current in µA
 00189004	CS	1		ContentQualification	Content Qualification
 00189005	SH	1		PulseSequenceName	Pulse Sequence Name
 00189006	SQ	1		MRImagingModifierSequence	MR Imaging Modifier Sequence
