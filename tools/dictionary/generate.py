@@ -9,7 +9,8 @@ SOURCE
     2. Supplement: tools/dictionary/supplement.tsv beside this script, the difference between that base and a
        newer PS3.6 edition (2024d), made with --make-supplement (see below). Its rows add or replace entries by tag
        or UID, or delete them. Without it we would lack e.g. the HTJ2K and JPEG XL transfer syntaxes.
-       Then MANUAL_TAGS/MANUAL_UIDS below: the few PS3.6 entries that no pydicom dictionary has.
+       Then MANUAL_TAGS/MANUAL_UIDS below: the few PS3.6 entries that no pydicom dictionary has. Two spellings
+       pydicom alters are put back to the standard's ("µ" in three element names, "&" in JPEG process names).
     3. Cross-check only: DCMTK's dicom.dic (Debian libdcmtk17: /usr/share/libdcmtk17/dicom.dic, PS3.6 2022b), an
        independent transcription of the same standard. Disagreements are printed, never merged, so a reviewer sees
        where the editions or the two transcriptions differ.
