@@ -60,8 +60,28 @@ internal static class Grey16TiffWriter
             ArrayPool<ushort>.Shared.Return(row);
         }
 
-        int entryCount = compress ? 13 : 12;
-        int ifdSize = 2 + entryCount * 12 + 4;
+        // The IFD's entries, sorted by tag as TIFF requires. Offsets into the header are filled in below, once the
+        // IFD's size (which depends on the entry count) is known.
+        var entries = new List<(ushort Tag, ushort Type, uint Count, uint Value)>
+        {
+            (256, TypeLong, 1, (uint)width),                                    // ImageWidth
+            (257, TypeLong, 1, (uint)height),                                   // ImageLength
+            (258, TypeShort, 1, 16),                                            // BitsPerSample
+            (259, TypeShort, 1, compress ? CompressionAdobeDeflate : CompressionNone),
+            (262, TypeShort, 1, 1),                                             // Photometric: BlackIsZero
+            (273, TypeLong, (uint)stripCount, 0),                               // StripOffsets
+            (277, TypeShort, 1, 1),                                             // SamplesPerPixel
+            (278, TypeLong, 1, (uint)rowsPerStrip),                             // RowsPerStrip
+            (279, TypeLong, (uint)stripCount, 0),                               // StripByteCounts
+            (282, TypeRational, 1, 0),                                          // XResolution
+            (283, TypeRational, 1, 0),                                          // YResolution
+            (296, TypeShort, 1, 1),                                             // ResolutionUnit: none (aspect only)
+        };
+        if (compress)
+            entries.Add((317, TypeShort, 1, 2));                                // Predictor: horizontal
+        entries.Add((339, TypeShort, 1, 1));                                    // SampleFormat: unsigned
+
+        int ifdSize = 2 + entries.Count * 12 + 4;
         int xResolutionOffset = 8 + ifdSize;
         int yResolutionOffset = xResolutionOffset + 8;
         int stripOffsetsOffset = yResolutionOffset + 8;          // used only when there is more than one strip
@@ -76,27 +96,20 @@ internal static class Grey16TiffWriter
         h[1] = (byte)'I';
         BinaryPrimitives.WriteUInt16LittleEndian(h[2..], 42);
         BinaryPrimitives.WriteUInt32LittleEndian(h[4..], 8);
-
+        BinaryPrimitives.WriteUInt16LittleEndian(h[8..], (ushort)entries.Count);
         int entry = 10;
-        BinaryPrimitives.WriteUInt16LittleEndian(h[8..], (ushort)entryCount);
-        // Entries must be sorted by tag.
-        WriteEntry(h, ref entry, 256, TypeLong, 1, (uint)width);                     // ImageWidth
-        WriteEntry(h, ref entry, 257, TypeLong, 1, (uint)height);                    // ImageLength
-        WriteEntry(h, ref entry, 258, TypeShort, 1, 16);                             // BitsPerSample
-        WriteEntry(h, ref entry, 259, TypeShort, 1, compress ? CompressionAdobeDeflate : CompressionNone);
-        WriteEntry(h, ref entry, 262, TypeShort, 1, 1);                              // Photometric: BlackIsZero
-        WriteEntry(h, ref entry, 273, TypeLong, (uint)stripCount,                    // StripOffsets
-            stripCount > 1 ? (uint)stripOffsetsOffset : (uint)firstStripOffset);
-        WriteEntry(h, ref entry, 277, TypeShort, 1, 1);                              // SamplesPerPixel
-        WriteEntry(h, ref entry, 278, TypeLong, 1, (uint)rowsPerStrip);              // RowsPerStrip
-        WriteEntry(h, ref entry, 279, TypeLong, (uint)stripCount,                    // StripByteCounts
-            stripCount > 1 ? (uint)stripCountsOffset : (uint)stripLengths[0]);
-        WriteEntry(h, ref entry, 282, TypeRational, 1, (uint)xResolutionOffset);     // XResolution
-        WriteEntry(h, ref entry, 283, TypeRational, 1, (uint)yResolutionOffset);     // YResolution
-        WriteEntry(h, ref entry, 296, TypeShort, 1, 1);                              // ResolutionUnit: none (aspect only)
-        if (compress)
-            WriteEntry(h, ref entry, 317, TypeShort, 1, 2);                          // Predictor: horizontal
-        WriteEntry(h, ref entry, 339, TypeShort, 1, 1);                              // SampleFormat: unsigned
+        foreach ((ushort tag, ushort type, uint count, uint value) in entries)
+        {
+            uint resolved = tag switch
+            {
+                273 => stripCount > 1 ? (uint)stripOffsetsOffset : (uint)firstStripOffset,
+                279 => stripCount > 1 ? (uint)stripCountsOffset : (uint)stripLengths[0],
+                282 => (uint)xResolutionOffset,
+                283 => (uint)yResolutionOffset,
+                _ => value,
+            };
+            WriteEntry(h, ref entry, tag, type, count, resolved);
+        }
         BinaryPrimitives.WriteUInt32LittleEndian(h[entry..], 0);                     // no next IFD
 
         // Resolution 1/1 with no unit: square pixels, no claimed physical size (the display image has none).

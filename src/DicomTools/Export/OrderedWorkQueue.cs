@@ -55,7 +55,7 @@ public sealed class OrderedWorkQueue<TIn, TOut> : IDisposable
     private long _nextSequence;
     private int _idleWorkers;
     private bool _addingCompleted;
-    private bool _stopping;
+    private bool _stopping; // set by the cancellation callback, which is what wakes waiters; see IsStopping
     private bool _disposed;
 
     /// <param name="work">Runs one item; it should observe the token. Called on worker threads, concurrently.</param>
@@ -183,9 +183,9 @@ public sealed class OrderedWorkQueue<TIn, TOut> : IDisposable
             bool stopping;
             lock (_gate)
             {
-                while (!_stopping && _inOrder.Count > 0 && !_inOrder.Peek().Done)
+                while (!IsStopping && _inOrder.Count > 0 && !_inOrder.Peek().Done)
                     Monitor.Wait(_gate);
-                stopping = _stopping;
+                stopping = IsStopping;
                 if (!stopping && _inOrder.Count > 0)
                     next = _inOrder.Dequeue();
             }
@@ -211,13 +211,13 @@ public sealed class OrderedWorkQueue<TIn, TOut> : IDisposable
             Slot slot;
             lock (_gate)
             {
-                while (_notStarted.Count == 0 && !_addingCompleted && !_stopping)
+                while (_notStarted.Count == 0 && !_addingCompleted && !IsStopping)
                 {
                     _idleWorkers++;
                     Monitor.Wait(_gate);
                     _idleWorkers--;
                 }
-                if (_stopping || _notStarted.Count == 0)
+                if (IsStopping || _notStarted.Count == 0)
                     return;
                 slot = _notStarted.Dequeue();
             }
@@ -258,9 +258,13 @@ public sealed class OrderedWorkQueue<TIn, TOut> : IDisposable
             (ready ??= new()).Add(_inOrder.Dequeue().ToResult());
     }
 
+    // The token's wait handle is set before its callbacks run, so work woken by cancellation can get here before
+    // OnCancelled has set _stopping: the token itself is checked too, or such a worker would start the next item.
+    private bool IsStopping => _stopping || _cancellation.IsCancellationRequested;
+
     private void ThrowIfStopping()
     {
-        if (_stopping)
+        if (IsStopping)
             throw new OperationCanceledException("The work queue was cancelled.", _cancellation.Token);
     }
 

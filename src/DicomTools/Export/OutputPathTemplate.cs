@@ -192,7 +192,8 @@ public sealed class OutputPathTemplate
     /// The file name used when no template is given: <c>&lt;base&gt;.png</c> for a single frame, and
     /// <c>&lt;base&gt;_f0000.png</c>, <c>_f0001</c>... for multi-frame files, with the 0-based frame number (as {Frame})
     /// padded to at least 4 digits, more when the frame count needs them, so names sort in frame order. Built only
-    /// from the source file name, never from patient data.
+    /// from the source file name, never from patient data; a name starting with '.' gets '_' instead so the output is
+    /// not hidden.
     /// </summary>
     public static string DefaultOutputName(string sourcePath, int frame, int numberOfFrames, ImageFormat format)
     {
@@ -205,6 +206,8 @@ public sealed class OutputPathTemplate
         string baseName = SourceBaseName(sourcePath);
         if (baseName.Length == 0)
             baseName = "image";
+        else if (baseName[0] == '.')
+            baseName = "_" + baseName[1..]; // ".dcm" must not give a hidden ".dcm.png"
         string extension = ImageFormats.CanonicalExtension(format);
         if (numberOfFrames == 1)
             return baseName + extension;
