@@ -109,7 +109,8 @@ public sealed class DicomElement
     public string? GetText()
     {
         if (_raw is null || _raw.Length == 0) return null;
-        if (DicomVRInfo.IsString(VR)) return DicomValues.TrimText(_characterSet.Decode(_raw, VR), VR);
+        // A value of nothing but padding is as empty as a zero-length one.
+        if (DicomVRInfo.IsString(VR)) return DicomValues.TrimText(_characterSet.Decode(_raw, VR), VR) is { Length: > 0 } text ? text : null;
         return ValueToText(Value, 64);
     }
 

@@ -39,7 +39,7 @@ public static class DicomValues
         }
 
         var text = characterSet.Decode(raw, vr);
-        if (DicomVRInfo.IsSingleValuedText(vr)) return TrimText(text, vr);
+        if (DicomVRInfo.IsSingleValuedText(vr)) return TrimText(text, vr) is { Length: > 0 } single ? single : null;
         var parts = text.Split('\\');
         for (var i = 0; i < parts.Length; i++) parts[i] = TrimText(parts[i], vr);
         if (parts.Length == 1 && parts[0].Length == 0) return null;
@@ -133,7 +133,9 @@ public static class DicomValues
             hour > 23 || minute > 59 || second > 60) return null;
         var ticks = fraction.Length == 0 ? 0 : long.Parse(fraction.PadRight(7, '0'), CultureInfo.InvariantCulture);
         var local = new DateTime(year, month, day, hour, minute, Math.Min(second, 59)).AddTicks(ticks);
-        return offset is { } o ? new DateTimeOffset(local, o) : local;
+        // Boxed apart: a conditional of DateTimeOffset and DateTime would convert the DateTime to a DateTimeOffset
+        // in this machine's time zone, inventing an offset the file does not state.
+        return offset is { } o ? new DateTimeOffset(local, o) : (object)local;
     }
 
     private static string Joined(string[] parts) => string.Join('\\', parts);
