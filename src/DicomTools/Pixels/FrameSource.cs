@@ -33,6 +33,10 @@ public sealed class FrameSource : IDisposable
         var pixelData = file.PixelData ?? throw new PixelDataException("the file has no Pixel Data");
         if (file.Dataset[pixelData.Tag] is null || pixelData.ValueOffset < 0 && pixelData.Fragments is null && !pixelData.IsValueLoaded)
             throw new PixelDataException("the Pixel Data was not read (header-only read)");
+        // Encapsulated Pixel Data met by a header-only read has its fragments unread: its item stream must not be
+        // taken for native samples.
+        if (pixelData.HasUndefinedLength && pixelData.Fragments is null)
+            throw new PixelDataException("the encapsulated Pixel Data was not read (header-only read): read the file in full for its frames");
         var geometry = PixelGeometry.FromDataset(file.Dataset, pixelData.Tag);
         var frames = PixelGeometry.NumberOfFrames(file.Dataset);
         return new FrameSource(file, pixelData, geometry, frames);
@@ -167,9 +171,12 @@ public sealed class FrameSource : IDisposable
         if (count == 0) return Array.Empty<(int, int)>();
 
         // Offsets in both tables count from the first fragment's item tag; each fragment's item header is 8 bytes.
+        // File offsets include the headers between fragments; the in-memory copy holds fragment bytes only, so
+        // the headers before fragment i (8 bytes each) are added back.
+        var inMemory = fragments.InMemoryData is not null;
         var relative = new long[count];
         for (var i = 0; i < count; i++)
-            relative[i] = fragments.Fragments[i].Offset - fragments.Fragments[0].Offset;
+            relative[i] = fragments.Fragments[i].Offset - fragments.Fragments[0].Offset + (inMemory ? 8L * i : 0);
 
         if (ReadExtendedOffsetTable() is { } extended && TryMapByOffsets(extended, relative, out var byExtended)) return byExtended;
         if (fragments.BasicOffsetTable.Count > 0 &&

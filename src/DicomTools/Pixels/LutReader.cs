@@ -106,15 +106,20 @@ public static class LutReader
     public static ushort[] ExpandSegmented(ReadOnlySpan<ushort> data, int count)
     {
         var output = new List<ushort>(Math.Min(count, MaxEntries));
-        ExpandSegments(data, 0, data.Length, int.MaxValue, output, count, allowIndirect: true);
+        // Every segment of the data is read once, and a replayed segment that adds no entry is waste: more steps
+        // than that means indirect segments replaying empty ones over and over (quadratic work from a small file).
+        long segmentBudget = data.Length / 2 + (long)count + 1;
+        ExpandSegments(data, 0, data.Length, int.MaxValue, output, count, allowIndirect: true, ref segmentBudget);
         return output.ToArray();
     }
 
-    private static void ExpandSegments(ReadOnlySpan<ushort> data, int start, int end, int maxSegments, List<ushort> output, int count, bool allowIndirect)
+    private static void ExpandSegments(ReadOnlySpan<ushort> data, int start, int end, int maxSegments, List<ushort> output, int count, bool allowIndirect, ref long segmentBudget)
     {
         var at = start;
         for (var segment = 0; segment < maxSegments && at + 1 < end && output.Count < count; segment++)
         {
+            if (--segmentBudget < 0)
+                throw new PixelDataException("segmented palette: indirect segments replay more segments than the data and entry count allow");
             var opcode = data[at];
             var length = data[at + 1];
             switch (opcode)
@@ -133,10 +138,12 @@ public static class LutReader
                     break;
                 case 2:
                     if (!allowIndirect || at + 3 >= end) throw new PixelDataException("segmented palette: an indirect segment is nested or cut short");
-                    var byteOffset = data[at + 2] | (data[at + 3] << 16);
+                    // A 32-bit unsigned byte offset, low word first: computed wide, so the high bit cannot wrap it
+                    // into a small offset that looks valid.
+                    var byteOffset = data[at + 2] | ((long)data[at + 3] << 16);
                     var target = byteOffset / 2;
-                    if (target < 0 || target >= data.Length) throw new PixelDataException($"segmented palette: indirect segment points outside the data (byte {byteOffset})");
-                    ExpandSegments(data, target, data.Length, length, output, count, allowIndirect: false);
+                    if (target >= data.Length) throw new PixelDataException($"segmented palette: indirect segment points outside the data (byte {byteOffset})");
+                    ExpandSegments(data, (int)target, data.Length, length, output, count, allowIndirect: false, ref segmentBudget);
                     at += 4;
                     break;
                 default:
