@@ -137,6 +137,16 @@ public sealed class TransferSyntaxReadingTests
         AssertSampleValues(file);
     }
 
+    [Fact]
+    public void BareImplicitBigEndianIsReadThoughNoStandardSyntaxIsSo()
+    {
+        var file = DicomBytes.Read(SampleDataset(false, true).ToArray());
+
+        Assert.False(file.TransferSyntax.IsExplicitVR);
+        Assert.True(file.TransferSyntax.IsBigEndian);
+        AssertSampleValues(file);
+    }
+
     [Theory]
     [InlineData(false, false, DicomBytes.ImplicitLE)]
     [InlineData(true, false, DicomBytes.ExplicitLE)]
