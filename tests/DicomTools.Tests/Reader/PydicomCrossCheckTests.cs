@@ -43,8 +43,9 @@ def dump(ds):
 for path in sys.argv[1:]:
     name = os.path.basename(path)
     try:
-        ds = pydicom.dcmread(path)
+        ds = pydicom.dcmread(path, force=True)
         ds.decode()
+        if len(ds) == 0: raise ValueError('nothing read')
         print(json.dumps({'file': name, 'explicit': not ds.is_implicit_VR, 'elements': dump(ds)}))
     except Exception as ex:
         print(json.dumps({'file': name, 'error': repr(ex)}))
