@@ -165,6 +165,8 @@ internal static class ColorRenderer
         byte[] rt = PaletteTable(red, domain, frame.IsSigned, eightBitValues);
         byte[] gt = PaletteTable(green, domain, frame.IsSigned, eightBitValues);
         byte[] bt = PaletteTable(blue, domain, frame.IsSigned, eightBitValues);
+        if (pixelCount > Array.MaxLength / 3)
+            throw new ArgumentException($"{FrameChecks.Where(frame)}: {frame.Columns}x{frame.Rows} is too large for one RGB image", nameof(frame));
         var rgb = new byte[pixelCount * 3];
         int mask = domain.Mask, offset = domain.Offset;
         switch (SampleKinds.Of(frame.Pixels))
