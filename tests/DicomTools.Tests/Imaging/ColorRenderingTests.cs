@@ -1,7 +1,7 @@
 using DicomTools.Imaging;
 using Xunit;
 
-namespace DicomTools.Tests.Imaging;
+namespace DicomTools.Tests.Rendering;
 
 /// <summary>Colour frames: RGB, YBR_FULL(_422) by PS3.3 C.7.6.3.1.2, PALETTE COLOR by C.7.6.3.1.5.</summary>
 public sealed class ColorRenderingTests

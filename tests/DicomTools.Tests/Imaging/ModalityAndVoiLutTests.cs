@@ -1,7 +1,7 @@
 using DicomTools.Imaging;
 using Xunit;
 
-namespace DicomTools.Tests.Imaging;
+namespace DicomTools.Tests.Rendering;
 
 /// <summary>Modality LUT stage (PS3.3 C.11.1) and VOI LUT Sequence (C.11.2.1.1).</summary>
 public sealed class ModalityAndVoiLutTests
