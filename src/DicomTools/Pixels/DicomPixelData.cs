@@ -51,13 +51,15 @@ public sealed class DicomPixelData
     public DicomLut? GreenPalette { get; init; }
     public DicomLut? BluePalette { get; init; }
 
-    private (double Min, double Max)? _modalityRange;
+    // A boxed pair, not a nullable struct: renders of one frame may run on several threads, and a reference is
+    // published atomically where a 24-byte struct could be read half-written.
+    private System.Runtime.CompilerServices.StrongBox<(double Min, double Max)>? _modalityRange;
 
     /// <summary>Smallest modality value of the frame (after rescale or Modality LUT), computed on first use.</summary>
-    public double ModalityMinimum => (_modalityRange ??= ModalityRange.Compute(this)).Min;
+    public double ModalityMinimum => (_modalityRange ??= new(ModalityRange.Compute(this))).Value.Min;
 
     /// <summary>Largest modality value of the frame (after rescale or Modality LUT), computed on first use.</summary>
-    public double ModalityMaximum => (_modalityRange ??= ModalityRange.Compute(this)).Max;
+    public double ModalityMaximum => (_modalityRange ??= new(ModalityRange.Compute(this))).Value.Max;
 
     public bool IsColor => SamplesPerPixel > 1 || PhotometricInterpretation == "PALETTE COLOR";
 
