@@ -25,6 +25,10 @@ public sealed class DicomPixelData
     public required bool IsSigned { get; init; }
     public required Array Pixels { get; init; }
 
+    /// <summary>The file's header (pixel values not loaded): any attribute by keyword or tag, and what
+    /// Export-DicomImage fills {Keyword} tokens from.</summary>
+    public DicomTools.Dicom.DicomDataset? Header { get; init; }
+
     public string? TransferSyntaxUID { get; init; }
     public string? SOPInstanceUID { get; init; }
     public string? Modality { get; init; }

@@ -81,6 +81,7 @@ public sealed class PixelDataReader : IDisposable
             BitsStored = geometry.BitsStored,
             IsSigned = geometry.IsSigned,
             Pixels = pixels,
+            Header = _dataset,
             TransferSyntaxUID = _source.TransferSyntaxUID,
             SOPInstanceUID = _dataset.GetString(DicomTags.SOPInstanceUID),
             Modality = _dataset.GetString(DicomTags.Modality),
