@@ -143,9 +143,18 @@ public abstract class DicomCmdlet : PSCmdlet
         };
         var record = new ErrorRecord(exception, id, categoryOverride ?? category, path)
         {
-            ErrorDetails = new ErrorDetails($"{path}: {exception.Message}"),
+            ErrorDetails = new ErrorDetails($"{path}: {PlainMessage(exception)}"),
         };
         WriteError(record);
+    }
+
+    /// <summary>The message without the "(Parameter 'x') Actual value was y." .NET appends to argument exceptions.</summary>
+    private static string PlainMessage(Exception exception)
+    {
+        if (exception is not ArgumentException { ParamName: { } name }) return exception.Message;
+        var message = exception.Message;
+        var cut = message.IndexOf($" (Parameter '{name}')", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
     }
 
     /// <summary>Passes the reader's tolerated problems on as warnings naming the file.</summary>
