@@ -29,7 +29,7 @@ internal sealed class FrameJob
     public string? Target { get; set; }
 
     /// <summary>The header, for output names made from header values.</summary>
-    public DicomDataset? Header => File?.Dataset ?? PixelData?.Header ?? Image?.Source?.Header;
+    public DicomDataset? Header => File?.Dataset ?? PixelData?.Header?.Elements ?? Image?.Source?.Header?.Elements;
 
     public static FrameJob ForPixelData(DicomPixelData pixels) =>
         new(pixels.Path, pixels.Frame, pixels.NumberOfFrames) { PixelData = pixels };

@@ -25,9 +25,9 @@ public sealed class DicomPixelData
     public required bool IsSigned { get; init; }
     public required Array Pixels { get; init; }
 
-    /// <summary>The file's header (pixel values not loaded): any attribute by keyword or tag, and what
-    /// Export-DicomImage fills {Keyword} tokens from.</summary>
-    public DicomTools.Dicom.DicomDataset? Header { get; init; }
+    /// <summary>The file's header (as Get-DicomInfo gives it): typed attributes, any element by keyword or tag
+    /// (<c>$px.Header['PatientName']</c>), and what Export-DicomImage fills {Keyword} tokens from.</summary>
+    public DicomTools.Dicom.DicomInfo? Header { get; init; }
 
     public string? TransferSyntaxUID { get; init; }
     public string? SOPInstanceUID { get; init; }

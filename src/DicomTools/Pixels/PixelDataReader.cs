@@ -16,6 +16,7 @@ public sealed class PixelDataReader : IDisposable
     private readonly IFrameDecoder? _decoder;
     private readonly int _highBit;
     private readonly FrameAttributes _shared;
+    private readonly DicomInfo _header;
 
     private PixelDataReader(FrameSource source)
     {
@@ -24,6 +25,7 @@ public sealed class PixelDataReader : IDisposable
         _decoder = source.IsEncapsulated ? FrameDecoders.For(source.TransferSyntax) : null;
         _highBit = PixelGeometry.HighBit(_dataset, source.Geometry);
         _shared = FrameAttributes.ReadShared(_dataset, source.Geometry);
+        _header = new DicomInfo(source.File);
     }
 
     public static PixelDataReader Open(string path) => Open(DicomFile.Open(path, DicomReadOptions.Full));
@@ -81,7 +83,7 @@ public sealed class PixelDataReader : IDisposable
             BitsStored = geometry.BitsStored,
             IsSigned = geometry.IsSigned,
             Pixels = pixels,
-            Header = _dataset,
+            Header = _header,
             TransferSyntaxUID = _source.TransferSyntaxUID,
             SOPInstanceUID = _dataset.GetString(DicomTags.SOPInstanceUID),
             Modality = _dataset.GetString(DicomTags.Modality),
