@@ -104,7 +104,7 @@ function Invoke-UnitTests {
     $results = Join-Path $Root 'out/test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     & dotnet test (Join-Path $Root 'tests/DicomTools.Tests/DicomTools.Tests.csproj') -c $Configuration --nologo `
-        --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=minimal' --results-directory $results
+        --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=minimal' --results-directory $results | Out-Host
     $trx = Get-ChildItem $results -Filter unit.trx -Recurse | Select-Object -First 1
     if (-not $trx) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; Note = 'no test results: the unit test build failed' } }
     [xml]$doc = Get-Content $trx.FullName -Raw
@@ -133,7 +133,7 @@ Import-Module '$pester' -RequiredVersion $PesterVersion
 `$r = Invoke-Pester -Configuration `$config
 [pscustomobject]@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount } | ConvertTo-Json | Set-Content '$resultFile'
 "@
-    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-Command', $script)
+    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-Command', $script) | Out-Host
     if (-not (Test-Path $resultFile)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     Get-Content $resultFile -Raw | ConvertFrom-Json
 }
