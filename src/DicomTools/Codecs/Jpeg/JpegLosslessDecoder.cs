@@ -128,8 +128,13 @@ public sealed class JpegLosslessDecoder : IFrameDecoder
     /// Decodes the scan row by row into two alternating row buffers (the predictors look one row up at most) and
     /// writes each finished row out, so memory stays two rows whatever the image size. Prediction rules of
     /// T.81 H.1.2.1: the first row of the scan and of every restart interval predicts from the left (Ra), its
-    /// first sample from 2^(P-Pt-1); the first sample of any other row predicts from above (Rb).
+    /// first sample from 2^(P-Pt-1); the first sample of any other row predicts from above (Rb). Restart
+    /// intervals are whole rows (checked by <see cref="ScanContext.Parse"/>), so a restart marker can only come
+    /// before a row.
     /// </summary>
+    // AggressiveOptimization: a single frame is often all there is to decode, so the loop must not start in
+    // unoptimized tier-0 code.
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void DecodeRows<TPredictor>(ref LosslessBitReader bits, ScanContext scan, FrameGeometry geometry, Span<byte> destination)
         where TPredictor : struct, ILosslessPredictor
     {
@@ -142,8 +147,7 @@ public sealed class JpegLosslessDecoder : IFrameDecoder
             Span<int> evenRow = buffer.AsSpan(0, rowLength);
             Span<int> oddRow = buffer.AsSpan(rowLength, rowLength);
             int initialPrediction = 1 << (scan.Precision - scan.PointTransform - 1);
-            int restartInterval = scan.RestartInterval;
-            int mcusBeforeRestart = restartInterval;
+            int rowsPerInterval = scan.RestartInterval / width; // 0 without restarts
             LosslessHuffmanTable[] tables = scan.Tables;
 
             for (int y = 0; y < scan.RowsToDecode; y++)
@@ -151,38 +155,22 @@ public sealed class JpegLosslessDecoder : IFrameDecoder
                 Span<int> current = (y & 1) == 0 ? evenRow : oddRow;
                 Span<int> previous = (y & 1) == 0 ? oddRow : evenRow;
                 bool firstRowOfInterval = y == 0;
-                int x = 0;
-                while (x < width)
+                if (rowsPerInterval > 0 && y > 0 && y % rowsPerInterval == 0)
                 {
-                    bool restarted = false;
-                    if (restartInterval > 0 && mcusBeforeRestart == 0)
-                    {
-                        ReadRestartMarker(ref bits, y, x);
-                        mcusBeforeRestart = restartInterval;
-                        firstRowOfInterval = true;
-                        restarted = true;
-                    }
-                    int runStart = x;
-                    int runEnd = restartInterval > 0 ? Math.Min(width, x + mcusBeforeRestart) : width;
-
-                    // The first MCU of a row or of a restart interval has no left neighbour to predict from.
-                    if (x == 0 || restarted)
-                    {
-                        for (int k = 0; k < stride; k++)
-                        {
-                            int index = x * stride + k;
-                            int prediction = firstRowOfInterval ? initialPrediction : previous[index];
-                            current[index] = (prediction + bits.DecodeDifference(tables[k])) & 0xFFFF;
-                        }
-                        x++;
-                    }
-                    if (firstRowOfInterval)
-                        DecodeRun<PredictLeft>(ref bits, tables, current, current, stride, x, runEnd);
-                    else
-                        DecodeRun<TPredictor>(ref bits, tables, current, previous, stride, x, runEnd);
-                    x = runEnd;
-                    mcusBeforeRestart -= runEnd - runStart;
+                    ReadRestartMarker(ref bits, y);
+                    firstRowOfInterval = true;
                 }
+
+                // The first MCU of a row has no left neighbour to predict from.
+                for (int k = 0; k < stride; k++)
+                {
+                    int prediction = firstRowOfInterval ? initialPrediction : previous[k];
+                    current[k] = (prediction + bits.DecodeDifference(tables[k])) & 0xFFFF;
+                }
+                if (firstRowOfInterval)
+                    DecodeRun<PredictLeft>(ref bits, tables, current, current, stride, 1, width);
+                else
+                    DecodeRun<TPredictor>(ref bits, tables, current, previous, stride, 1, width);
                 if (bits.ConsumedPadding)
                     throw new CodecException($"{CodecName}: entropy-coded data ends (at a marker or the end of the codestream) before row {y} of {scan.RowsToDecode} is complete.");
                 WriteRow(current, y, scan, geometry, destination);
@@ -209,6 +197,8 @@ public sealed class JpegLosslessDecoder : IFrameDecoder
         // width * stride samples.
         ref int currentRef = ref MemoryMarshal.GetReference(current);
         ref int previousRef = ref MemoryMarshal.GetReference(previous);
+        ulong buffer = bits.Bits;
+        int bitCount = bits.BitCount;
         if (stride == 1)
         {
             LosslessHuffmanTable table = tables[0];
@@ -217,38 +207,44 @@ public sealed class JpegLosslessDecoder : IFrameDecoder
             for (int x = start; x < end; x++)
             {
                 int rb = Unsafe.Add(ref previousRef, x);
-                int value = (TPredictor.Predict(ra, rb, rc) + bits.DecodeDifference(table)) & 0xFFFF;
+                int difference = LosslessBitReader.DecodeDifference(ref bits, table, ref buffer, ref bitCount);
+                int value = (TPredictor.Predict(ra, rb, rc) + difference) & 0xFFFF;
                 Unsafe.Add(ref currentRef, x) = value;
                 ra = value;
                 rc = rb;
             }
-            return;
         }
-        for (int x = start; x < end; x++)
+        else
         {
-            int index = x * stride;
-            for (int k = 0; k < stride; k++, index++)
+            for (int x = start; x < end; x++)
             {
-                int ra = Unsafe.Add(ref currentRef, index - stride);
-                int rb = Unsafe.Add(ref previousRef, index);
-                int rc = Unsafe.Add(ref previousRef, index - stride);
-                Unsafe.Add(ref currentRef, index) = (TPredictor.Predict(ra, rb, rc) + bits.DecodeDifference(tables[k])) & 0xFFFF;
+                int index = x * stride;
+                for (int k = 0; k < stride; k++, index++)
+                {
+                    int ra = Unsafe.Add(ref currentRef, index - stride);
+                    int rb = Unsafe.Add(ref previousRef, index);
+                    int rc = Unsafe.Add(ref previousRef, index - stride);
+                    int difference = LosslessBitReader.DecodeDifference(ref bits, tables[k], ref buffer, ref bitCount);
+                    Unsafe.Add(ref currentRef, index) = (TPredictor.Predict(ra, rb, rc) + difference) & 0xFFFF;
+                }
             }
         }
+        bits.SetBits(buffer, bitCount);
     }
 
-    private static void ReadRestartMarker(ref LosslessBitReader bits, int row, int column)
+    private static void ReadRestartMarker(ref LosslessBitReader bits, int row)
     {
         if (bits.ConsumedPadding)
-            throw new CodecException($"{CodecName}: entropy-coded data of a restart interval ends before row {row} column {column}.");
+            throw new CodecException($"{CodecName}: entropy-coded data of the restart interval before row {row} ends early.");
         if (!bits.TrySkipRestartMarker(out byte found))
-            throw new CodecException($"{CodecName}: expected a restart marker (RSTn) before row {row} column {column}, found {(found == 0 ? "the end of the data" : JpegMarker.Describe(found))} at offset {bits.Position}.");
+            throw new CodecException($"{CodecName}: expected a restart marker (RSTn) before row {row}, found {(found == 0 ? "the end of the data" : JpegMarker.Describe(found))} at offset {bits.Position}.");
     }
 
     /// <summary>
     /// Writes one decoded row into the frame: each scan component to its sample slot, shifted back by the point
     /// transform, clipped to the header's columns and written Bits Allocated wide.
     /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
     private static void WriteRow(ReadOnlySpan<int> row, int y, ScanContext scan, FrameGeometry geometry, Span<byte> destination)
     {
         int samplesPerPixel = geometry.SamplesPerPixel;
@@ -379,6 +375,11 @@ public sealed class JpegLosslessDecoder : IFrameDecoder
                 throw markers.Fail(offset, $"SOS selects predictor {predictor} (1-7 for lossless process 14)");
             if (pointTransform >= frame.Info.Precision)
                 throw markers.Fail(offset, $"SOS point transform {pointTransform} is not below the precision {frame.Info.Precision}");
+            // T.81 H.1.1 (and libjpeg, hence DCMTK): a lossless restart interval is a whole number of MCU rows.
+            // A row has SamplesPerLine MCUs in both interleaved and single-component scans, as subsampled
+            // components are refused above.
+            if (restartInterval % frame.Info.SamplesPerLine != 0)
+                throw markers.Fail(offset, $"restart interval {restartInterval} is not a multiple of the {frame.Info.SamplesPerLine} MCUs in a row");
             return new ScanContext
             {
                 FrameComponents = componentIndexes,

@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 
@@ -34,22 +35,60 @@ internal ref struct LosslessBitReader
     /// <summary>True once the decoder has used bits that were not in the data (the scan is truncated).</summary>
     public readonly bool ConsumedPadding => _bitCount < _paddingBits;
 
-    /// <summary>Decodes one Huffman-coded difference (T.81 H.1.2.2), in -32767..32768.</summary>
+    /// <summary>
+    /// Decodes one Huffman-coded difference (T.81 H.1.2.2), in -32767..32768. Hot loops call this with the bit
+    /// buffer copied into their own locals (<see cref="Bits"/>, <see cref="BitCount"/>), so the JIT keeps it in
+    /// registers; only a refill or a long code touches the reader itself.
+    /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public int DecodeDifference(LosslessHuffmanTable table)
+    public static int DecodeDifference(ref LosslessBitReader reader, LosslessHuffmanTable table, ref ulong bits, ref int bitCount)
     {
         // 31 bits cover the longest code (16) plus the most extra bits (15).
-        if (_bitCount < 31) Refill();
+        if (bitCount < 31)
+        {
+            reader._bits = bits;
+            reader._bitCount = bitCount;
+            reader.Refill();
+            bits = reader._bits;
+            bitCount = reader._bitCount;
+        }
         int entry = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(table.Fast),
-            (int)(_bits >> (64 - LosslessHuffmanTable.LookaheadBits)));
+            (int)(bits >> (64 - LosslessHuffmanTable.LookaheadBits)));
         int length = entry & 0xFF;
         if ((entry & LosslessHuffmanTable.CategoryOnlyFlag) == 0 && length != 0)
         {
-            _bits <<= length;
-            _bitCount -= length;
+            bits <<= length;
+            bitCount -= length;
             return entry >> 16;
         }
-        return DecodeDifferenceSlow(table, entry);
+        reader._bits = bits;
+        reader._bitCount = bitCount;
+        int difference = reader.DecodeDifferenceSlow(table, entry);
+        bits = reader._bits;
+        bitCount = reader._bitCount;
+        return difference;
+    }
+
+    /// <summary>The bit buffer, left-aligned, for a hot loop to copy into locals and hand back with <see cref="SetBits"/>.</summary>
+    public readonly ulong Bits => _bits;
+
+    public readonly int BitCount => _bitCount;
+
+    public void SetBits(ulong bits, int bitCount)
+    {
+        _bits = bits;
+        _bitCount = bitCount;
+    }
+
+    /// <summary>Decodes one difference outside a hot loop.</summary>
+    public int DecodeDifference(LosslessHuffmanTable table)
+    {
+        ulong bits = _bits;
+        int bitCount = _bitCount;
+        int difference = DecodeDifference(ref this, table, ref bits, ref bitCount);
+        _bits = bits;
+        _bitCount = bitCount;
+        return difference;
     }
 
     [MethodImpl(MethodImplOptions.NoInlining)]
@@ -83,6 +122,22 @@ internal ref struct LosslessBitReader
     [MethodImpl(MethodImplOptions.NoInlining)]
     private void Refill()
     {
+        int wanted = (64 - _bitCount) >> 3;
+        if (!_stopped && wanted > 0 && _position + 8 <= _data.Length)
+        {
+            // Common case: the next bytes hold no 0xFF, so they are data as they stand and go in at once.
+            ulong word = BinaryPrimitives.ReadUInt64BigEndian(_data.Slice(_position, 8));
+            ulong taken = ulong.MaxValue << (64 - 8 * wanted);
+            ulong inverted = ~word | ~taken; // a 0xFF byte among the wanted ones becomes a zero byte here
+            bool hasFF = ((inverted - 0x0101010101010101UL) & ~inverted & 0x8080808080808080UL) != 0;
+            if (!hasFF)
+            {
+                _bits |= (word & taken) >> _bitCount;
+                _bitCount += 8 * wanted;
+                _position += wanted;
+                return;
+            }
+        }
         while (_bitCount <= 56)
         {
             if (_stopped || _position >= _data.Length)
