@@ -29,7 +29,7 @@ public sealed class JpegDctDecoder : IFrameDecoder
     {
         JpegOutput.Validate(geometry, destination, CodecName);
         JpegFrameInfo frame = JpegFrameInfo.Read(encoded, CodecName);
-        if (frame.IsLossless) return new JpegLosslessDecoder().Decode(encoded, geometry, destination);
+        if (frame.IsLossless) return JpegDecoders.Lossless.Decode(encoded, geometry, destination);
         CheckSupported(frame, geometry);
         CheckLastScanTerminated(encoded);
 

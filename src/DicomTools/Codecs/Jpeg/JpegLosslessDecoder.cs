@@ -42,7 +42,7 @@ public sealed class JpegLosslessDecoder : IFrameDecoder
                 if (marker != JpegMarker.StartOfFrameLossless)
                 {
                     if (frame is null && JpegDctDecoder.Handles(marker))
-                        return new JpegDctDecoder().Decode(encoded, geometry, destination);
+                        return JpegDecoders.Dct.Decode(encoded, geometry, destination);
                     throw markers.Fail(segmentOffset - 2, $"{JpegMarker.Describe(marker)} frame is not Huffman-coded non-hierarchical lossless JPEG (SOF3)");
                 }
                 if (frame is not null)
