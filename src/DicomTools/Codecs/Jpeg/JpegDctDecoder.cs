@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
+using System.Numerics;
 using System.Runtime.InteropServices;
 using JpegLibrary;
 
@@ -31,7 +32,7 @@ public sealed class JpegDctDecoder : IFrameDecoder
         JpegFrameInfo frame = JpegFrameInfo.Read(encoded, CodecName);
         if (frame.IsLossless) return JpegDecoders.Lossless.Decode(encoded, geometry, destination);
         CheckSupported(frame, geometry);
-        CheckLastScanTerminated(encoded);
+        CheckStructure(encoded);
 
         ComponentPlane[] planes = DecodePlanes(encoded, frame);
         try
@@ -82,20 +83,25 @@ public sealed class JpegDctDecoder : IFrameDecoder
     private static bool IsPowerOfTwoRatio(int max, int factor) => max % factor == 0 && int.IsPow2(max / factor);
 
     /// <summary>
-    /// A truncated codestream ends inside entropy-coded data, with no marker after the last scan. JpegLibrary
-    /// would pad the missing bits and may return a partly blank image without complaint; DCMTK and GDCM refuse
-    /// such a frame, and so do we.
+    /// Walks all markers before JpegLibrary sees them. A truncated codestream ends inside entropy-coded data, with
+    /// no marker after the last scan: JpegLibrary would pad the missing bits and may return a partly blank image
+    /// without complaint, while DCMTK and GDCM refuse such a frame, and so do we. A second frame header (only
+    /// hierarchical JPEG has one) is refused too: JpegLibrary would start over with the new header's size, which
+    /// nothing has checked against the DICOM header.
     /// </summary>
-    private static void CheckLastScanTerminated(ReadOnlySpan<byte> encoded)
+    private static void CheckStructure(ReadOnlySpan<byte> encoded)
     {
         var markers = new JpegMarkerReader(encoded, CodecName);
         markers.ReadStartOfImage();
+        int frames = 0;
         while (markers.TryReadMarker(out byte marker))
         {
             if (marker == JpegMarker.EndOfImage) return;
             if (JpegMarker.IsStandalone(marker)) continue;
             int offset = markers.Position;
             markers.ReadSegment(marker);
+            if (JpegMarker.IsStartOfFrame(marker) && ++frames > 1)
+                throw new CodecException($"{CodecName}: second frame header {JpegMarker.Describe(marker)} at offset {offset - 2} (hierarchical JPEG is not supported).");
             if (marker != JpegMarker.StartOfScan) continue;
             markers.SkipEntropyCodedData();
             if (markers.AtEnd)
@@ -171,6 +177,14 @@ public sealed class JpegDctDecoder : IFrameDecoder
         int components = Math.Min(planes.Length, samplesPerPixel);
         if (rows < geometry.Rows || written < columns || components < samplesPerPixel) destination.Clear();
 
+        if (components == 1 && planes[0].HorizontalStep == 1 && planes[0].VerticalStep == 1)
+        {
+            // Grey (or a single component kept from colour): rows go straight from the plane to the frame.
+            for (int y = 0; y < rows; y++)
+                WriteComponentRow(planes[0].Row(y).Slice(0, written), 0, y * columns * samplesPerPixel, samplesPerPixel, geometry.BytesPerSample, destination);
+            return;
+        }
+
         int[] rowBuffer = ArrayPool<int>.Shared.Rent(width * 3);
         try
         {
@@ -202,14 +216,21 @@ public sealed class JpegDctDecoder : IFrameDecoder
         }
     }
 
-    private static void WriteComponentRow(ReadOnlySpan<int> row, int component, int rowStartSample, int samplesPerPixel, int bytesPerSample, Span<byte> destination)
+    private static void WriteComponentRow<T>(ReadOnlySpan<T> row, int component, int rowStartSample, int samplesPerPixel, int bytesPerSample, Span<byte> destination)
+        where T : struct, IBinaryInteger<T>
     {
+        if (samplesPerPixel == 1 && bytesPerSample == 2 && BitConverter.IsLittleEndian)
+        {
+            Span<ushort> grey = MemoryMarshal.Cast<byte, ushort>(destination).Slice(rowStartSample, row.Length);
+            for (int x = 0; x < row.Length; x++) grey[x] = ushort.CreateTruncating(row[x]);
+            return;
+        }
         switch (bytesPerSample)
         {
             case 1:
             {
                 Span<byte> target = destination.Slice(rowStartSample);
-                for (int x = 0, d = component; x < row.Length; x++, d += samplesPerPixel) target[d] = (byte)row[x];
+                for (int x = 0, d = component; x < row.Length; x++, d += samplesPerPixel) target[d] = byte.CreateTruncating(row[x]);
                 break;
             }
             case 2:
@@ -217,7 +238,7 @@ public sealed class JpegDctDecoder : IFrameDecoder
                 Span<ushort> target = MemoryMarshal.Cast<byte, ushort>(destination).Slice(rowStartSample);
                 for (int x = 0, d = component; x < row.Length; x++, d += samplesPerPixel)
                 {
-                    ushort value = (ushort)row[x];
+                    ushort value = ushort.CreateTruncating(row[x]);
                     target[d] = BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
                 }
                 break;
@@ -227,7 +248,7 @@ public sealed class JpegDctDecoder : IFrameDecoder
                 Span<uint> target = MemoryMarshal.Cast<byte, uint>(destination).Slice(rowStartSample);
                 for (int x = 0, d = component; x < row.Length; x++, d += samplesPerPixel)
                 {
-                    uint value = (uint)row[x];
+                    uint value = uint.CreateTruncating(row[x]);
                     target[d] = BitConverter.IsLittleEndian ? value : BinaryPrimitives.ReverseEndianness(value);
                 }
                 break;
@@ -257,25 +278,22 @@ public sealed class JpegDctDecoder : IFrameDecoder
             if ((uint)componentIndex >= (uint)_planes.Length || x < 0 || y < 0) return;
             ComponentPlane plane = _planes[componentIndex];
             int hs = plane.HorizontalStep, vs = plane.VerticalStep;
+            // x and y are multiples of 8 and the steps powers of two up to 4, so the samples on the component's
+            // grid are every hs-th column and vs-th row of the block, starting with its first.
+            int planeX = x / hs;
+            int firstPlaneY = y / vs;
+            if (planeX >= plane.Width || firstPlaneY >= plane.Height) return; // MCU padding past the edge
+            int count = Math.Min((8 + hs - 1) / hs, plane.Width - planeX);
+            int rows = Math.Min((8 + vs - 1) / vs, plane.Height - firstPlaneY);
             ReadOnlySpan<short> block = MemoryMarshal.CreateReadOnlySpan(ref blockRef, 64);
             Span<short> samples = plane.Samples;
             int max = _maxValue;
-            for (int row = 0; row < 8; row++)
+            for (int r = 0; r < rows; r++)
             {
-                int imageY = y + row;
-                if (imageY % vs != 0) continue;
-                int planeY = imageY / vs;
-                if (planeY >= plane.Height) break;
-                ReadOnlySpan<short> blockRow = block.Slice(row * 8, 8);
-                int rowStart = planeY * plane.Width;
-                for (int col = 0; col < 8; col++)
-                {
-                    int imageX = x + col;
-                    if (imageX % hs != 0) continue;
-                    int planeX = imageX / hs;
-                    if (planeX >= plane.Width) break;
-                    samples[rowStart + planeX] = (short)Math.Clamp((int)blockRow[col], 0, max);
-                }
+                ReadOnlySpan<short> blockRow = block.Slice(r * vs * 8, 8);
+                Span<short> target = samples.Slice((firstPlaneY + r) * plane.Width + planeX, count);
+                for (int c = 0, col = 0; c < target.Length; c++, col += hs)
+                    target[c] = (short)Math.Clamp((int)blockRow[col], 0, max);
             }
         }
     }
