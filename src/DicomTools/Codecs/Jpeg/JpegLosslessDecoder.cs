@@ -252,6 +252,14 @@ public sealed class JpegLosslessDecoder : IFrameDecoder
         int stride = scan.ComponentCount;
         int shift = scan.PointTransform;
         int rowStartSample = y * geometry.Columns * samplesPerPixel;
+        if (stride == 1 && samplesPerPixel == 1 && geometry.BytesPerSample == 2 && BitConverter.IsLittleEndian)
+        {
+            // Grey 16-bit, by far the most common lossless frame: a plain narrowing copy.
+            Span<ushort> grey = MemoryMarshal.Cast<byte, ushort>(destination).Slice(rowStartSample, columns);
+            ReadOnlySpan<int> source = row.Slice(0, columns);
+            for (int x = 0; x < grey.Length; x++) grey[x] = (ushort)(source[x] << shift);
+            return;
+        }
         for (int k = 0; k < stride; k++)
         {
             int component = scan.FrameComponents[k];
