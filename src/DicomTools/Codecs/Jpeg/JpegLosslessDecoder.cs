@@ -214,6 +214,30 @@ public sealed class JpegLosslessDecoder : IFrameDecoder
                 rc = rb;
             }
         }
+        else if (stride == 3)
+        {
+            // Interleaved colour, the usual lossless RGB: the three components' neighbours stay in registers.
+            LosslessHuffmanTable table0 = tables[0], table1 = tables[1], table2 = tables[2];
+            int index = start * 3;
+            int ra0 = Unsafe.Add(ref currentRef, index - 3), rc0 = Unsafe.Add(ref previousRef, index - 3);
+            int ra1 = Unsafe.Add(ref currentRef, index - 2), rc1 = Unsafe.Add(ref previousRef, index - 2);
+            int ra2 = Unsafe.Add(ref currentRef, index - 1), rc2 = Unsafe.Add(ref previousRef, index - 1);
+            for (int x = start; x < end; x++, index += 3)
+            {
+                int rb0 = Unsafe.Add(ref previousRef, index);
+                ra0 = (TPredictor.Predict(ra0, rb0, rc0) + LosslessBitReader.DecodeDifference(ref bits, table0, ref buffer, ref bitCount)) & 0xFFFF;
+                Unsafe.Add(ref currentRef, index) = ra0;
+                rc0 = rb0;
+                int rb1 = Unsafe.Add(ref previousRef, index + 1);
+                ra1 = (TPredictor.Predict(ra1, rb1, rc1) + LosslessBitReader.DecodeDifference(ref bits, table1, ref buffer, ref bitCount)) & 0xFFFF;
+                Unsafe.Add(ref currentRef, index + 1) = ra1;
+                rc1 = rb1;
+                int rb2 = Unsafe.Add(ref previousRef, index + 2);
+                ra2 = (TPredictor.Predict(ra2, rb2, rc2) + LosslessBitReader.DecodeDifference(ref bits, table2, ref buffer, ref bitCount)) & 0xFFFF;
+                Unsafe.Add(ref currentRef, index + 2) = ra2;
+                rc2 = rb2;
+            }
+        }
         else
         {
             for (int x = start; x < end; x++)
@@ -258,6 +282,14 @@ public sealed class JpegLosslessDecoder : IFrameDecoder
             Span<ushort> grey = MemoryMarshal.Cast<byte, ushort>(destination).Slice(rowStartSample, columns);
             ReadOnlySpan<int> source = row.Slice(0, columns);
             for (int x = 0; x < grey.Length; x++) grey[x] = (ushort)(source[x] << shift);
+            return;
+        }
+        if (shift == 0 && samplesPerPixel == stride && geometry.BytesPerSample == 1 && scan.ComponentsInFrameOrder)
+        {
+            // The row already has the frame's interleaving (all components in one scan, in order): one copy.
+            Span<byte> target = destination.Slice(rowStartSample, columns * stride);
+            ReadOnlySpan<int> source = row.Slice(0, target.Length);
+            for (int i = 0; i < target.Length; i++) target[i] = (byte)source[i];
             return;
         }
         for (int k = 0; k < stride; k++)
@@ -351,6 +383,19 @@ public sealed class JpegLosslessDecoder : IFrameDecoder
         public required int RestartInterval { get; init; }
 
         public int ComponentCount => FrameComponents.Length;
+
+        /// <summary>The scan holds components 0, 1, 2... of the frame in that order.</summary>
+        public bool ComponentsInFrameOrder
+        {
+            get
+            {
+                for (int k = 0; k < FrameComponents.Length; k++)
+                {
+                    if (FrameComponents[k] != k) return false;
+                }
+                return true;
+            }
+        }
 
         public static ScanContext Parse(ReadOnlySpan<byte> sos, LosslessFrame frame, LosslessHuffmanTable?[] tables, int restartInterval,
             ref JpegMarkerReader markers, int offset, FrameGeometry geometry)
