@@ -138,6 +138,44 @@ public sealed class JpegLosslessDecoderTests
     }
 
     [Fact]
+    public void Fill_bytes_before_markers_are_skipped()
+    {
+        // T.81 B.1.1.2: any marker may be preceded by 0xFF fill bytes. Inside entropy-coded data 0xFF is always
+        // followed by 0x00 or a marker code, so every 0xFF that starts a marker gets two more in front of it.
+        var (encoded, geometry) = ReadFrame(Fixture("rgb8_rst128.dcm"));
+        var padded = new List<byte>();
+        var markers = 0;
+        for (var i = 0; i < encoded.Length; i++)
+        {
+            if (i > 0 && encoded[i] == 0xFF && i + 1 < encoded.Length && encoded[i + 1] is not 0x00 and not 0xFF)
+            {
+                padded.Add(0xFF);
+                padded.Add(0xFF);
+                markers++;
+            }
+            padded.Add(encoded[i]);
+        }
+        Assert.True(markers > 20, $"only {markers} markers found"); // segments plus the restart markers
+        var output = new byte[geometry.FrameByteLength];
+        JpegDecoders.Lossless.Decode(padded.ToArray(), geometry, output);
+        Assert.Equal(File.ReadAllBytes(Fixture("rgb8.raw")), output);
+    }
+
+    [Fact]
+    public void Frame_header_without_a_height_takes_the_header_rows()
+    {
+        // Number of lines 0 means a DNL marker would give it after the first scan (T.81 B.2.5); the DICOM header's
+        // Rows say the same, so the DNL segment itself is not needed.
+        var (encoded, geometry) = ReadFrame(Fixture("mr16s_sv3.dcm"));
+        var sof = encoded.AsSpan().IndexOf(new byte[] { 0xFF, 0xC3 });
+        encoded[sof + 5] = 0;
+        encoded[sof + 6] = 0;
+        var output = new byte[geometry.FrameByteLength];
+        JpegDecoders.Lossless.Decode(encoded, geometry, output);
+        Assert.Equal(File.ReadAllBytes(Fixture("mr16s.raw")), output);
+    }
+
+    [Fact]
     public void Header_smaller_than_the_codestream_gets_the_top_left_part()
     {
         var (encoded, geometry) = ReadFrame(Fixture("mr16s_sv4.dcm"));
