@@ -170,7 +170,9 @@ internal sealed class DicomParser
         {
             if (++_sequenceDepth > _options.MaxSequenceDepth)
                 throw new DicomReadException($"sequences nested deeper than {_options.MaxSequenceDepth} levels", elementOffset, tag);
-            var sequenceVR = vr == DicomVR.UN && itemsImplicitLittleEndian ? DicomVR.UN : DicomVR.SQ;
+            // A UN the dictionary knows as a sequence is listed as the SQ it is; an unknown one stays UN.
+            var sequenceVR = vr == DicomVR.UN && !(DicomDictionary.Lookup(tag)?.ValueRepresentations.Contains(DicomVR.SQ) ?? false)
+                ? DicomVR.UN : DicomVR.SQ;
             var element = new DicomElement(tag, sequenceVR, length, elementOffset, null, frame.BigEndian, frame.Dataset.CharacterSet, privateCreator);
             frame.Dataset.Add(element);
             var end = length == DicomElement.UndefinedLength ? long.MaxValue : _source.Position + length;

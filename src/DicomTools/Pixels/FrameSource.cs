@@ -65,6 +65,8 @@ public sealed class FrameSource : IDisposable
         get
         {
             if (Geometry.BitsAllocated == 1) return (Geometry.SampleCount + 7) / 8;
+            // ACR-NEMA packed 12-bit: two samples in three bytes.
+            if (Geometry.BitsAllocated == 12) return (Geometry.SampleCount * 3 + 1) / 2;
             if (IsNativeSubsampled) return (long)Geometry.Rows * Geometry.Columns * 2 * Geometry.BytesPerSample;
             return Geometry.SampleCount * Geometry.BytesPerSample;
         }
