@@ -24,6 +24,7 @@ public sealed class JpegFuzzTests
         new object[] { "rgb8_baseline_420.dcm" },  // DCT baseline, subsampled colour
         new object[] { "emri12_progressive.dcm" }, // DCT progressive 12-bit
         new object[] { "emri12_spectral.dcm" },    // DCT spectral selection
+        new object[] { "ct8_arithmetic_progressive.dcm" }, // DCT progressive, arithmetic coded
     };
 
     [Theory]

@@ -261,7 +261,7 @@ public sealed class JpegLosslessDecoderTests
     {
         Assert.Same(JpegDecoders.Lossless, JpegDecoders.ForTransferSyntax("1.2.840.10008.1.2.4.57"));
         Assert.Same(JpegDecoders.Lossless, JpegDecoders.ForTransferSyntax("1.2.840.10008.1.2.4.70"));
-        foreach (var uid in new[] { "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.53", "1.2.840.10008.1.2.4.55\0" })
+        foreach (var uid in new[] { "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.52", "1.2.840.10008.1.2.4.53", "1.2.840.10008.1.2.4.54", "1.2.840.10008.1.2.4.55", "1.2.840.10008.1.2.4.56\0" })
             Assert.Same(JpegDecoders.Dct, JpegDecoders.ForTransferSyntax(uid));
         Assert.Null(JpegDecoders.ForTransferSyntax("1.2.840.10008.1.2.4.80"));
         Assert.Null(JpegDecoders.ForTransferSyntax("1.2.840.10008.1.2.4.58"));

@@ -8,8 +8,8 @@ namespace DicomTools.Codecs.Jpeg;
 
 /// <summary>
 /// DCT-based JPEG through JpegLibrary (managed, MIT): baseline 8-bit (1.2.840.10008.1.2.4.50), extended 12-bit
-/// (.51) and the retired spectral-selection (.53) and full-progression (.55) syntaxes, Huffman or arithmetic
-/// coded. JpegLibrary entropy-decodes and transforms the blocks; this class keeps each component at its own
+/// (.51) and the retired spectral-selection and full-progression syntaxes (.53, .55), and their arithmetic-coded
+/// variants (.52, .54, .56). JpegLibrary entropy-decodes and transforms the blocks; this class keeps each component at its own
 /// resolution, upsamples subsampled chroma as libjpeg does (<see cref="ChromaUpsampler"/>), converts YCbCr to RGB
 /// when the codestream holds YCbCr (<see cref="JpegColor.HoldsYCbCr"/>) and writes the samples in Bits Allocated
 /// width, little endian; 12-bit samples keep their 12 bits in a 16-bit container. Returns "RGB" for a 3-component
@@ -61,7 +61,7 @@ public sealed class JpegDctDecoder : IFrameDecoder
         // The decoder holds the whole frame; a codestream claiming far more pixels than the header must not
         // make it allocate gigabytes.
         long claimed = (long)frame.Lines * frame.SamplesPerLine;
-        long allowed = Math.Max(4L * geometry.Rows * geometry.Columns, 1L << 22);
+        long allowed = 4L * geometry.Rows * geometry.Columns + (1L << 16);
         if (claimed > allowed)
             throw new CodecException($"{CodecName}: codestream claims {frame.SamplesPerLine}x{frame.Lines} pixels, far more than the header's {geometry.Columns}x{geometry.Rows}.");
         int maxH = 1, maxV = 1;

@@ -13,13 +13,14 @@ public static class JpegDecoders
 
     /// <summary>
     /// The decoder for <paramref name="transferSyntaxUid"/>, or null when it is not a JPEG syntax these decoders
-    /// handle: .50 baseline, .51 extended (12-bit), retired .53 spectral selection and .55 full progression, .57
-    /// lossless and .70 lossless first-order prediction. Hierarchical (.59-.66) and arithmetic lossless (.58)
-    /// syntaxes are not supported.
+    /// handle: .50 baseline, .51 extended (12-bit), the retired .52-.56 (extended with arithmetic coding, spectral
+    /// selection, full progression, Huffman or arithmetic), .57 lossless and .70 lossless first-order prediction.
+    /// Arithmetic lossless (.58) and hierarchical (.59-.66) syntaxes are not supported.
     /// </summary>
     public static IFrameDecoder? ForTransferSyntax(string transferSyntaxUid) => transferSyntaxUid.TrimEnd('\0', ' ') switch
     {
-        "1.2.840.10008.1.2.4.50" or "1.2.840.10008.1.2.4.51" or "1.2.840.10008.1.2.4.53" or "1.2.840.10008.1.2.4.55" => Dct,
+        "1.2.840.10008.1.2.4.50" or "1.2.840.10008.1.2.4.51" or "1.2.840.10008.1.2.4.52" or "1.2.840.10008.1.2.4.53"
+            or "1.2.840.10008.1.2.4.54" or "1.2.840.10008.1.2.4.55" or "1.2.840.10008.1.2.4.56" => Dct,
         "1.2.840.10008.1.2.4.57" or "1.2.840.10008.1.2.4.70" => Lossless,
         _ => null,
     };
