@@ -25,7 +25,7 @@ internal sealed class JpegFrameInfo
 
     public bool IsLossless => StartOfFrameMarker == JpegMarker.StartOfFrameLossless;
 
-    /// <summary>Reads the markers up to the first SOS (or SOF when nothing else is needed after it).</summary>
+    /// <summary>Reads the markers up to the first scan (SOS) or the end of the image.</summary>
     public static JpegFrameInfo Read(ReadOnlySpan<byte> codestream, string codecName)
     {
         var reader = new JpegMarkerReader(codestream, codecName);

@@ -68,8 +68,6 @@ internal ref struct JpegMarkerReader
     /// <summary>Offset of the next byte to read.</summary>
     public int Position { get; set; }
 
-    public ReadOnlySpan<byte> Data => _data;
-
     public bool AtEnd => Position >= _data.Length;
 
     /// <summary>Reads the SOI marker that must open every codestream.</summary>
