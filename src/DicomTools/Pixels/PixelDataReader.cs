@@ -30,7 +30,9 @@ public sealed class PixelDataReader : IDisposable
 
     public static PixelDataReader Open(string path) => Open(DicomFile.Open(path, DicomReadOptions.Full));
 
-    public static PixelDataReader Open(DicomFile file) => new(FrameSource.Open(file));
+    /// <summary>Frames of an already read file; frames larger than <paramref name="maxFrameBytes"/> decoded are refused.</summary>
+    public static PixelDataReader Open(DicomFile file, long maxFrameBytes = PixelGeometry.DefaultMaxFrameBytes) =>
+        new(FrameSource.Open(file, maxFrameBytes));
 
     public DicomFile File => _source.File;
 
