@@ -71,3 +71,202 @@ internal static class Fuzz
         }
     }
 }
+
+/// <summary>One DICOM file's frames as the decoders receive them: geometry from the header, bytes per frame.</summary>
+internal sealed record TestFrames(string Path, FrameGeometry Geometry, string TransferSyntaxUid, int NumberOfFrames, IReadOnlyList<byte[]> Frames)
+{
+    public string Name => System.IO.Path.GetFileName(Path);
+}
+
+/// <summary>Fixture paths, files read into frames, and reference decoders run at test time.</summary>
+internal static class CodecTestFiles
+{
+    private static readonly Lazy<string?> s_fixtures = new(FindFixtures);
+
+    /// <summary>tests/fixtures/&lt;codec&gt;/&lt;name&gt;, found above the test binaries.</summary>
+    public static string Fixture(string codec, string name)
+    {
+        var root = s_fixtures.Value ?? throw new InvalidOperationException("tests/fixtures not found above " + AppContext.BaseDirectory);
+        var path = System.IO.Path.Combine(root, codec, name);
+        Assert.True(File.Exists(path), $"fixture {path} is missing (see the make.sh beside it)");
+        return path;
+    }
+
+    private static string? FindFixtures()
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            var candidate = System.IO.Path.Combine(dir.FullName, "tests", "fixtures");
+            if (Directory.Exists(System.IO.Path.Combine(candidate, "codec-sources"))) return candidate;
+        }
+        return null;
+    }
+
+    /// <summary>Reads every frame of <paramref name="path"/> through the reader's <c>FrameSource</c>.</summary>
+    public static TestFrames Read(string path)
+    {
+        try
+        {
+            using var source = DicomTools.Pixels.FrameSource.Open(path);
+            var frames = Enumerable.Range(0, source.NumberOfFrames).Select(source.ReadEncodedFrame).ToArray();
+            return new TestFrames(path, source.Geometry, source.TransferSyntaxUID, source.NumberOfFrames, frames);
+        }
+        catch (NotImplementedException)
+        {
+            return ReadWithDicomFile(path);
+        }
+    }
+
+    // TEMPORARY until FrameSource is implemented on main: the same frames straight from DicomFile, for the simple
+    // layouts the codec tests use (native little endian; encapsulated with a Basic Offset Table, one fragment per
+    // frame, or a single frame). Delete with the catch above once FrameSource.Open works.
+    private static TestFrames ReadWithDicomFile(string path)
+    {
+        var file = DicomTools.Dicom.DicomFile.Open(path);
+        var ds = file.Dataset;
+        int Int(ushort element, int fallback = 0) => ds.GetInt(new DicomTools.Dicom.DicomTag(0x0028, element)) ?? fallback;
+        var geometry = new FrameGeometry(Int(0x0010), Int(0x0011), Int(0x0002, 1), Int(0x0100), Int(0x0101), Int(0x0103) == 1,
+            (ds.GetString(new DicomTools.Dicom.DicomTag(0x0028, 0x0004)) ?? "").Trim(), Int(0x0006));
+        int frameCount = Math.Max(1, Int(0x0008, 1));
+        var pixelData = file.PixelData ?? throw new InvalidOperationException($"{path} has no Pixel Data");
+        var frames = new List<byte[]>();
+        using var stream = File.OpenRead(path);
+        byte[] ReadAt(long offset, long length)
+        {
+            var bytes = new byte[length];
+            stream.Position = offset;
+            stream.ReadExactly(bytes);
+            return bytes;
+        }
+        var fragments = pixelData.Fragments;
+        if (fragments == null)
+        {
+            var all = pixelData.IsValueLoaded ? pixelData.RawValue.ToArray() : ReadAt(pixelData.ValueOffset, pixelData.Length);
+            for (int i = 0; i < frameCount; i++) frames.Add(all.AsSpan((int)(i * geometry.FrameByteLength), (int)geometry.FrameByteLength).ToArray());
+        }
+        else
+        {
+            byte[] Fragment(int k) => fragments.InMemoryData is { } memory
+                ? memory.AsSpan((int)fragments.Fragments[k].Offset, (int)fragments.Fragments[k].Length).ToArray()
+                : ReadAt(fragments.Fragments[k].Offset, fragments.Fragments[k].Length);
+            var groups = new List<List<int>>();
+            if (frameCount == 1) groups.Add(Enumerable.Range(0, fragments.Count).ToList());
+            else if (fragments.BasicOffsetTable.Count == frameCount)
+            {
+                long first = fragments.Fragments[0].Offset;
+                for (int f = 0; f < frameCount; f++)
+                {
+                    long start = fragments.BasicOffsetTable[f], end = f + 1 < frameCount ? fragments.BasicOffsetTable[f + 1] : long.MaxValue;
+                    groups.Add(Enumerable.Range(0, fragments.Count).Where(k => fragments.Fragments[k].Offset - first >= start && fragments.Fragments[k].Offset - first < end).ToList());
+                }
+            }
+            else if (fragments.Count == frameCount) groups.AddRange(Enumerable.Range(0, frameCount).Select(k => new List<int> { k }));
+            else throw new SkipException($"{path}: fragment layout needs FrameSource");
+            frames.AddRange(groups.Select(g => g.SelectMany(Fragment).ToArray()));
+        }
+        return new TestFrames(path, geometry, file.TransferSyntax.Uid, frameCount, frames);
+    }
+
+    /// <summary>
+    /// Decompresses <paramref name="path"/> with a reference tool (dcmdrle, dcmdjpls, "gdcmconv --raw") into a
+    /// temporary native file and reads it; skips the test when the tool is not installed.
+    /// </summary>
+    public static TestFrames ReadThroughReferenceTool(string tool, string path)
+    {
+        var parts = tool.Split(' ', 2);
+        var output = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"dicomtools-ref-{Guid.NewGuid():N}.dcm");
+        try
+        {
+            var start = new System.Diagnostics.ProcessStartInfo(parts[0])
+            {
+                RedirectStandardError = true,
+                RedirectStandardOutput = true,
+            };
+            if (parts.Length > 1) start.ArgumentList.Add(parts[1]);
+            start.ArgumentList.Add(path);
+            start.ArgumentList.Add(output);
+            System.Diagnostics.Process process;
+            try
+            {
+                process = System.Diagnostics.Process.Start(start)!;
+            }
+            catch (System.ComponentModel.Win32Exception)
+            {
+                throw new SkipException($"reference tool {parts[0]} is not installed");
+            }
+            using (process)
+            {
+                var errors = process.StandardError.ReadToEndAsync();
+                process.StandardOutput.ReadToEnd();
+                process.WaitForExit();
+                Assert.True(process.ExitCode == 0, $"{tool} failed on {path}: {errors.Result}");
+            }
+            return Read(output);
+        }
+        finally
+        {
+            File.Delete(output);
+        }
+    }
+
+    /// <summary>True when the native library loads; tests that need it skip otherwise.</summary>
+    public static bool IsAvailable(DicomTools.Codecs.Native.NativeCodecLibrary library)
+    {
+        try
+        {
+            return library.Handle != IntPtr.Zero;
+        }
+        catch (CodecException)
+        {
+            return false;
+        }
+    }
+}
+
+/// <summary>Samples as the header reads them: masked to Bits Stored, sign-extended when signed.</summary>
+internal static class Samples
+{
+    public static long[] Read(byte[] frame, FrameGeometry geometry)
+    {
+        int bytes = geometry.BytesPerSample;
+        var values = new long[frame.Length / bytes];
+        long mask = (1L << geometry.BitsStored) - 1, sign = 1L << (geometry.BitsStored - 1);
+        for (int i = 0; i < values.Length; i++)
+        {
+            long value = 0;
+            for (int k = 0; k < bytes; k++) value |= (long)frame[i * bytes + k] << (8 * k);
+            value &= mask;
+            values[i] = geometry.IsSigned ? (value ^ sign) - sign : value;
+        }
+        return values;
+    }
+
+    /// <summary>Planar configuration 1 (native files may use it) to the interleaved order decoders produce.</summary>
+    public static byte[] Interleave(byte[] frame, FrameGeometry geometry)
+    {
+        if (geometry.SamplesPerPixel == 1 || geometry.PlanarConfiguration == 0) return frame;
+        int bytes = geometry.BytesPerSample, pixels = geometry.Rows * geometry.Columns, samples = geometry.SamplesPerPixel;
+        var output = new byte[frame.Length];
+        for (int s = 0; s < samples; s++)
+            for (int p = 0; p < pixels; p++)
+                Array.Copy(frame, (s * pixels + p) * bytes, output, (p * samples + s) * bytes, bytes);
+        return output;
+    }
+
+    /// <summary>Asserts that two frames hold the same values as the header reads them; reports the first difference.</summary>
+    public static void AssertEqual(byte[] expected, byte[] actual, FrameGeometry geometry, string what, long tolerance = 0)
+    {
+        var want = Read(expected, geometry);
+        var got = Read(actual, geometry);
+        Assert.True(want.Length == got.Length, $"{what}: {got.Length} samples, expected {want.Length}");
+        long worst = 0;
+        int worstAt = -1;
+        for (int i = 0; i < want.Length; i++)
+        {
+            long difference = Math.Abs(want[i] - got[i]);
+            if (difference > worst) (worst, worstAt) = (difference, i);
+        }
+        Assert.True(worst <= tolerance,
+            $"{what}: sample {worstAt} (pixel {worstAt / geometry.SamplesPerPixel}) is {(worstAt < 0 ? 0 : got[worstAt])}, expected {(worstAt < 0 ? 0 : want[worstAt])} (tolerance {tolerance})");
+    }
+}

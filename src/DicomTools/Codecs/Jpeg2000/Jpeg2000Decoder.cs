@@ -61,9 +61,9 @@ public sealed unsafe class Jpeg2000Decoder : IFrameDecoder
         {
             throw new CodecException($"Bits Stored {geometry.BitsStored} does not fit Bits Allocated {geometry.BitsAllocated}");
         }
-        if (encoded.IsEmpty) throw new CodecException("JPEG 2000 frame is empty");
-
+        // The library first: without it, saying what to install matters more than what is wrong with the frame.
         var api = OpenJpegApi.For(_library);
+        if (encoded.IsEmpty) throw new CodecException("JPEG 2000 frame is empty");
         bool isJp2 = J2kMainHeader.IsJp2File(encoded);
         var messages = new OpenJpegMessages();
         var messagesHandle = GCHandle.Alloc(messages);

@@ -41,9 +41,11 @@ public sealed class JpegLsDecoder : IFrameDecoder
         {
             throw new CodecException($"JPEG-LS holds 2- to 16-bit samples; Bits Allocated {geometry.BitsAllocated} cannot come from it");
         }
-        if (encoded.IsEmpty) throw new CodecException("JPEG-LS frame is empty");
-
+        // The library first: without it, saying what to install matters more than what is wrong with the frame.
         var api = CharLsApi.For(_library);
+        if (encoded.IsEmpty) throw new CodecException("JPEG-LS frame is empty");
+        JpegLsStructure.Check(encoded);
+
         IntPtr decoder = api.Create();
         if (decoder == IntPtr.Zero) throw new CodecException("CharLS could not create a JPEG-LS decoder (out of memory)");
         try
