@@ -170,7 +170,9 @@ internal sealed class DicomParser
         {
             if (++_sequenceDepth > _options.MaxSequenceDepth)
                 throw new DicomReadException($"sequences nested deeper than {_options.MaxSequenceDepth} levels", elementOffset, tag);
-            var sequenceVR = vr == DicomVR.UN && itemsImplicitLittleEndian ? DicomVR.UN : DicomVR.SQ;
+            // A UN the dictionary knows as a sequence is listed as the SQ it is; an unknown one stays UN.
+            var sequenceVR = vr == DicomVR.UN && !(DicomDictionary.Lookup(tag)?.ValueRepresentations.Contains(DicomVR.SQ) ?? false)
+                ? DicomVR.UN : DicomVR.SQ;
             var element = new DicomElement(tag, sequenceVR, length, elementOffset, null, frame.BigEndian, frame.Dataset.CharacterSet, privateCreator);
             frame.Dataset.Add(element);
             var end = length == DicomElement.UndefinedLength ? long.MaxValue : _source.Position + length;
@@ -271,7 +273,14 @@ internal sealed class DicomParser
             if (DicomVRInfo.HasLongLength(vr))
             {
                 _source.Take(2); // reserved
-                return (vr, _source.ReadUInt32(frame.BigEndian));
+                var longLength = _source.ReadUInt32(frame.BigEndian);
+                if (vr == DicomVR.UN && longLength != DicomElement.UndefinedLength && KnownVRForUN(tag, frame.Dataset) is { } known)
+                {
+                    // UN written by a converter that did not know the tag: the dictionary does (PS3.5 6.2.2 lets a
+                    // reader that knows the VR use it), so the value decodes as what it really is.
+                    return (known, longLength);
+                }
+                return (vr, longLength);
             }
             return (vr, _source.ReadUInt16(frame.BigEndian));
         }
@@ -288,6 +297,15 @@ internal sealed class DicomParser
         // Not a VR at all: this element was written in implicit VR inside an explicit-VR dataset (seen in real files).
         _warnings.Add($"{tag} at offset {elementOffset} has no VR; read as implicit VR");
         return (ImplicitVR(tag, frame.Dataset), _source.ReadUInt32(frame.BigEndian));
+    }
+
+    /// <summary>The dictionary VR of a UN element, except sequences (handled as implicit-VR items) and tags we
+    /// do not know.</summary>
+    private static DicomVR? KnownVRForUN(DicomTag tag, DicomDataset dataset)
+    {
+        if (tag.IsPrivate || tag.IsGroupLength) return null;
+        var implicitVR = ImplicitVR(tag, dataset);
+        return implicitVR is DicomVR.UN or DicomVR.SQ ? null : implicitVR;
     }
 
     private static bool IsUpperLetter(byte b) => b >= (byte)'A' && b <= (byte)'Z';

@@ -1,29 +1,264 @@
+using System.Buffers.Binary;
 using DicomTools.Codecs;
+using DicomTools.Dicom;
 
 namespace DicomTools.Pixels;
 
 /// <summary>
-/// A DICOM file's pixel data opened for frame-by-frame access, before any decoding: what a codec is handed.
-/// (Contract for the codecs; the implementation lands with the reader.)
+/// A DICOM file's pixel data opened for frame-by-frame access, before any decoding: the frame geometry the header
+/// states and each frame's bytes as stored. Native frames are read from disk one at a time (a 1 000-frame file is
+/// never in memory at once); encapsulated frames are assembled from their fragments by the Extended Offset Table,
+/// the Basic Offset Table, or, when neither exists, by one fragment per frame or by codestream start markers.
 /// </summary>
 public sealed class FrameSource : IDisposable
 {
-    private FrameSource() { }
+    private readonly DicomElement _pixelData;
+    private FileStream? _stream;
+    private IReadOnlyList<(int First, int Count)>? _frameFragments;
+
+    private FrameSource(DicomFile file, DicomElement pixelData, FrameGeometry geometry, int numberOfFrames)
+    {
+        File = file;
+        _pixelData = pixelData;
+        Geometry = geometry;
+        NumberOfFrames = numberOfFrames;
+    }
 
     /// <summary>Reads the header of <paramref name="path"/> and locates its pixel data (native or encapsulated).</summary>
-    public static FrameSource Open(string path) => throw new NotImplementedException("lands with the reader");
+    public static FrameSource Open(string path) => Open(DicomFile.Open(path, DicomReadOptions.Full));
 
-    public FrameGeometry Geometry { get; private init; } = null!;
+    /// <summary>Frame access to an already read file (read with <see cref="DicomReadOptions.Full"/>).</summary>
+    public static FrameSource Open(DicomFile file)
+    {
+        var pixelData = file.PixelData ?? throw new PixelDataException("the file has no Pixel Data");
+        if (file.Dataset[pixelData.Tag] is null || pixelData.ValueOffset < 0 && pixelData.Fragments is null && !pixelData.IsValueLoaded)
+            throw new PixelDataException("the Pixel Data was not read (header-only read)");
+        var geometry = PixelGeometry.FromDataset(file.Dataset, pixelData.Tag);
+        var frames = PixelGeometry.NumberOfFrames(file.Dataset);
+        return new FrameSource(file, pixelData, geometry, frames);
+    }
 
-    public string TransferSyntaxUID { get; private init; } = "";
+    public DicomFile File { get; }
 
-    public int NumberOfFrames { get; private init; }
+    public FrameGeometry Geometry { get; }
 
-    public bool IsEncapsulated { get; private init; }
+    public string TransferSyntaxUID => File.TransferSyntax.Uid;
 
-    /// <summary>One frame's bytes as stored: for encapsulated data, its fragments joined; for native data, the
-    /// frame's slice of Pixel Data.</summary>
-    public byte[] ReadEncodedFrame(int index) => throw new NotImplementedException("lands with the reader");
+    public TransferSyntax TransferSyntax => File.TransferSyntax;
 
-    public void Dispose() { }
+    public int NumberOfFrames { get; }
+
+    public bool IsEncapsulated => _pixelData.Fragments is not null;
+
+    /// <summary>Float (7FE0,0008) or Double Float (7FE0,0009) Pixel Data rather than integer samples.</summary>
+    public bool IsFloat => _pixelData.Tag == DicomTag.FloatPixelData || _pixelData.Tag == DicomTag.DoubleFloatPixelData;
+
+    /// <summary>Native data whose samples are big endian (Explicit VR Big Endian); decoders always give little endian.</summary>
+    public bool IsBigEndianNative => !IsEncapsulated && File.TransferSyntax.IsBigEndian;
+
+    /// <summary>
+    /// Bytes one native frame occupies in Pixel Data. YBR_FULL_422 stores two luminance samples and one pair of
+    /// chrominance samples per two pixels (PS3.3 C.7.6.3.1.2), so it takes two thirds of the full size.
+    /// </summary>
+    public long NativeFrameLength
+    {
+        get
+        {
+            if (Geometry.BitsAllocated == 1) return (Geometry.SampleCount + 7) / 8;
+            // ACR-NEMA packed 12-bit: two samples in three bytes.
+            if (Geometry.BitsAllocated == 12) return (Geometry.SampleCount * 3 + 1) / 2;
+            if (IsNativeSubsampled) return (long)Geometry.Rows * Geometry.Columns * 2 * Geometry.BytesPerSample;
+            return Geometry.SampleCount * Geometry.BytesPerSample;
+        }
+    }
+
+    /// <summary>Native YBR_FULL_422 (the only subsampled photometric interpretation stored uncompressed).</summary>
+    public bool IsNativeSubsampled => !IsEncapsulated && Geometry.PhotometricInterpretation == "YBR_FULL_422" && Geometry.SamplesPerPixel == 3;
+
+    /// <summary>
+    /// One frame's bytes as stored: for encapsulated data, its fragments joined; for native data, the frame's slice
+    /// of Pixel Data (for 1-bit data, the bytes holding the frame's bits: see <see cref="NativeBitOffset"/>).
+    /// </summary>
+    public byte[] ReadEncodedFrame(int index)
+    {
+        if (index < 0 || index >= NumberOfFrames)
+            throw new ArgumentOutOfRangeException(nameof(index), $"frame {index} does not exist: the file has {NumberOfFrames} frame(s) (0-based)");
+        return IsEncapsulated ? ReadEncapsulatedFrame(index) : ReadNativeFrame(index);
+    }
+
+    /// <summary>For 1-bit native data: the bit where frame <paramref name="index"/> starts in the bytes
+    /// <see cref="ReadEncodedFrame"/> returns (frames of 1-bit data need not start on a byte boundary).</summary>
+    public int NativeBitOffset(int index) =>
+        Geometry.BitsAllocated == 1 ? (int)(index * Geometry.SampleCount % 8) : 0;
+
+    private byte[] ReadNativeFrame(int index)
+    {
+        long start, length;
+        if (Geometry.BitsAllocated == 1)
+        {
+            var firstBit = index * Geometry.SampleCount;
+            start = firstBit / 8;
+            length = (firstBit + Geometry.SampleCount + 7) / 8 - start;
+        }
+        else
+        {
+            length = NativeFrameLength;
+            start = index * length;
+        }
+        var available = _pixelData.IsValueLoaded ? _pixelData.RawValue.Length : _pixelData.AvailableLength;
+        if (start + length > available)
+        {
+            var needed = NumberOfFrames * NativeFrameLength;
+            throw new PixelDataException(
+                $"frame {index} needs bytes {start}..{start + length - 1} of Pixel Data, but it holds only {available} bytes " +
+                $"({Geometry.Rows}x{Geometry.Columns}x{Geometry.SamplesPerPixel} samples of {Geometry.BitsAllocated} bits x {NumberOfFrames} frame(s) need {needed})");
+        }
+        if (length > Array.MaxLength) throw new PixelDataException($"frame {index} is {length} bytes, more than this reader can hold");
+        var frame = new byte[length];
+        if (_pixelData.IsValueLoaded)
+        {
+            _pixelData.RawValue.Span.Slice((int)start, (int)length).CopyTo(frame);
+            return frame;
+        }
+        ReadFromFile(_pixelData.ValueOffset + start, frame);
+        return frame;
+    }
+
+    private void ReadFromFile(long offset, Span<byte> destination)
+    {
+        _stream ??= new FileStream(File.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.RandomAccess);
+        _stream.Position = offset;
+        var done = 0;
+        while (done < destination.Length)
+        {
+            var read = _stream.Read(destination[done..]);
+            if (read <= 0) throw new PixelDataException($"the file changed while reading: it ends at offset {offset + done}");
+            done += read;
+        }
+    }
+
+    private byte[] ReadEncapsulatedFrame(int index)
+    {
+        var fragments = _pixelData.Fragments!;
+        _frameFragments ??= MapFramesToFragments(fragments);
+        if (index >= _frameFragments.Count)
+            throw new PixelDataException($"frame {index}: the encapsulated Pixel Data holds only {_frameFragments.Count} frame(s) for the {NumberOfFrames} the header states");
+        var (first, count) = _frameFragments[index];
+        long total = 0;
+        for (var i = first; i < first + count; i++) total += fragments.Fragments[i].Length;
+        if (total > Array.MaxLength) throw new PixelDataException($"frame {index} is {total} bytes, more than this reader can hold");
+        var frame = new byte[total];
+        var at = 0;
+        for (var i = first; i < first + count; i++)
+        {
+            var fragment = fragments.Fragments[i];
+            var target = frame.AsSpan(at, (int)fragment.Length);
+            if (fragments.InMemoryData is { } memory) memory.AsSpan((int)fragment.Offset, (int)fragment.Length).CopyTo(target);
+            else ReadFromFile(fragment.Offset, target);
+            at += (int)fragment.Length;
+        }
+        return frame;
+    }
+
+    /// <summary>Which fragments make up each frame (PS3.5 A.4).</summary>
+    private IReadOnlyList<(int First, int Count)> MapFramesToFragments(DicomFragments fragments)
+    {
+        var count = fragments.Count;
+        if (count == 0) return Array.Empty<(int, int)>();
+
+        // Offsets in both tables count from the first fragment's item tag; each fragment's item header is 8 bytes.
+        var relative = new long[count];
+        for (var i = 0; i < count; i++)
+            relative[i] = fragments.Fragments[i].Offset - fragments.Fragments[0].Offset;
+
+        if (ReadExtendedOffsetTable() is { } extended && TryMapByOffsets(extended, relative, out var byExtended)) return byExtended;
+        if (fragments.BasicOffsetTable.Count > 0 &&
+            TryMapByOffsets(fragments.BasicOffsetTable.Select(o => (long)o).ToArray(), relative, out var byBasic)) return byBasic;
+        if (NumberOfFrames == 1) return new[] { (0, count) };
+        if (count == NumberOfFrames) return Enumerable.Range(0, count).Select(i => (i, 1)).ToArray();
+        return MapByStartMarkers(fragments);
+    }
+
+    /// <summary>Frames start at the fragments whose item offsets the table lists; false when the table is unusable.</summary>
+    private bool TryMapByOffsets(long[] table, long[] relativeFragmentOffsets, out IReadOnlyList<(int First, int Count)> map)
+    {
+        map = Array.Empty<(int, int)>();
+        var starts = new List<int>();
+        foreach (var offset in table)
+        {
+            var fragment = Array.BinarySearch(relativeFragmentOffsets, offset);
+            if (fragment < 0 || (starts.Count > 0 && fragment <= starts[^1])) return false;
+            starts.Add(fragment);
+        }
+        if (starts.Count == 0 || starts[0] != 0) return false;
+        var result = new (int, int)[starts.Count];
+        for (var i = 0; i < starts.Count; i++)
+        {
+            var end = i + 1 < starts.Count ? starts[i + 1] : relativeFragmentOffsets.Length;
+            result[i] = (starts[i], end - starts[i]);
+        }
+        map = result;
+        return true;
+    }
+
+    private long[]? ReadExtendedOffsetTable()
+    {
+        var element = File.Dataset[DicomTags.ExtendedOffsetTable];
+        if (element?.Value is not ulong[] offsets || offsets.Length == 0)
+            return element?.Value is ulong single ? new[] { (long)single } : null;
+        return offsets.Select(o => o > long.MaxValue ? -1 : (long)o).ToArray();
+    }
+
+    /// <summary>
+    /// No offset table and more fragments than frames: a frame starts at each fragment that begins with its
+    /// codestream's start marker (JPEG SOI, JPEG 2000 SOC or the JP2 signature box, an RLE header).
+    /// </summary>
+    private IReadOnlyList<(int First, int Count)> MapByStartMarkers(DicomFragments fragments)
+    {
+        var starts = new List<int>();
+        Span<byte> head = stackalloc byte[12];
+        for (var i = 0; i < fragments.Count; i++)
+        {
+            var fragment = fragments.Fragments[i];
+            var n = (int)Math.Min(head.Length, fragment.Length);
+            var bytes = head[..n];
+            if (fragments.InMemoryData is { } memory) memory.AsSpan((int)fragment.Offset, n).CopyTo(bytes);
+            else ReadFromFile(fragment.Offset, bytes);
+            if (i == 0 || StartsFrame(bytes)) starts.Add(i);
+        }
+        var result = new (int, int)[starts.Count];
+        for (var i = 0; i < starts.Count; i++)
+        {
+            var end = i + 1 < starts.Count ? starts[i + 1] : fragments.Count;
+            result[i] = (starts[i], end - starts[i]);
+        }
+        return result;
+    }
+
+    private bool StartsFrame(ReadOnlySpan<byte> head)
+    {
+        switch (File.TransferSyntax.PixelEncoding)
+        {
+            case PixelEncoding.JpegDct:
+            case PixelEncoding.JpegLossless:
+            case PixelEncoding.JpegLs:
+                return head.Length >= 2 && head[0] == 0xFF && head[1] == 0xD8;
+            case PixelEncoding.Jpeg2000:
+            case PixelEncoding.HighThroughputJpeg2000:
+                return head.Length >= 4 && head[0] == 0xFF && head[1] == 0x4F && head[2] == 0xFF && head[3] == 0x51
+                    || head.Length >= 12 && head[4] == 0x6A && head[5] == 0x50 && head[6] == 0x20 && head[7] == 0x20;
+            case PixelEncoding.Rle:
+                if (head.Length < 8) return false;
+                var segments = BinaryPrimitives.ReadUInt32LittleEndian(head);
+                return segments is >= 1 and <= 15 && BinaryPrimitives.ReadUInt32LittleEndian(head[4..]) == 64;
+            default:
+                return false;
+        }
+    }
+
+    public void Dispose()
+    {
+        _stream?.Dispose();
+        _stream = null;
+    }
 }

@@ -1,0 +1,180 @@
+#!/usr/bin/env pwsh
+<#
+.SYNOPSIS
+    Builds, tests, demonstrates and benchmarks the DicomTools module.
+.DESCRIPTION
+    Tasks:
+      Build  (default) Release build, staged as an importable module in out/DicomTools.
+      Test   Build, then the C# unit tests and the Pester tests; ends with one line "N passed, M failed".
+      Demo   Build, write a synthetic CT phantom with the project's own writer, render it twice, print the PNGs.
+      Bench  Throughput and memory of the full pipeline and of header scans (against pydicom when installed).
+      Fuzz   A longer run of the mutation fuzzer than the one inside Test.
+    Needs only the .NET SDK: run it as `dotnet tool restore && dotnet pwsh ./build.ps1 <Task>`.
+#>
+[CmdletBinding()]
+param(
+    [Parameter(Position = 0)]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Fuzz')]
+    [string]$Task = 'Build',
+
+    [ValidateSet('Release', 'Debug')]
+    [string]$Configuration = 'Release'
+)
+
+$ErrorActionPreference = 'Stop'
+Set-StrictMode -Version Latest
+$Root = $PSScriptRoot
+$ModuleOut = Join-Path $Root 'out/DicomTools'
+$PesterVersion = '5.7.1'
+
+function Invoke-Native {
+    # Runs a native command and fails the build when it fails.
+    param([string]$Command, [string[]]$Arguments)
+    & $Command @Arguments
+    if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
+}
+
+function Invoke-ChildPwsh {
+    # A fresh PowerShell of the same version for module tests and demos (a loaded module cannot be reloaded, and the
+    # build must not lock the DLL it replaces). Under `dotnet pwsh` the host process is dotnet itself.
+    param([string[]]$Arguments)
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        & $process (Join-Path $PSHOME 'pwsh.dll') @Arguments
+    }
+    else {
+        & $process @Arguments
+    }
+}
+
+function Invoke-Build {
+    Write-Host "==> Building DicomTools ($Configuration)"
+    $publish = Join-Path $Root "out/publish"
+    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/DicomTools/DicomTools.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
+    if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
+    New-Item -ItemType Directory -Path $ModuleOut | Out-Null
+    Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $ModuleOut
+    Copy-Item (Join-Path $publish 'DicomTools.deps.json') $ModuleOut
+    Copy-Item (Join-Path $Root 'DicomTools.psd1') $ModuleOut
+    Copy-Item (Join-Path $Root 'src/DicomTools/DicomTools.format.ps1xml') $ModuleOut
+    $help = Join-Path $Root 'docs/help'
+    if (Test-Path $help) {
+        & (Join-Path $Root 'tools/help/ConvertTo-Maml.ps1') -MarkdownFolder $help -OutputFile (Join-Path $ModuleOut 'en-US/DicomTools.dll-Help.xml')
+    }
+    Write-Host "Module staged at $ModuleOut"
+}
+
+function Install-TestPrerequisites {
+    # The JPEG-LS and JPEG 2000 codecs are native libraries; CI machines start without them.
+    if (-not $IsLinux) { return }
+    $missing = @()
+    if (-not (Test-NativeLibrary 'libcharls.so.2')) { $missing += 'libcharls2' }
+    if (-not (Test-NativeLibrary 'libopenjp2.so.7')) { $missing += 'libopenjp2-7' }
+    if ($missing.Count -eq 0) { return }
+    $aptGet = Get-Command apt-get -ErrorAction SilentlyContinue
+    $isRoot = (& id -u) -eq '0'
+    if ($aptGet -and $isRoot) {
+        Write-Host "==> Installing $($missing -join ', ') for the JPEG-LS / JPEG 2000 tests"
+        & apt-get update -qq | Out-Null
+        & apt-get install -y -qq @missing | Out-Null
+    }
+    else {
+        Write-Warning "Missing $($missing -join ', '): the JPEG-LS / JPEG 2000 tests will fail. Install them with: sudo apt-get install $($missing -join ' ')"
+    }
+}
+
+function Test-NativeLibrary([string]$Name) {
+    $out = & ldconfig -p 2>$null | Select-String -SimpleMatch $Name
+    return [bool]$out
+}
+
+function Get-PesterModulePath {
+    Invoke-Native dotnet @('restore', (Join-Path $Root 'tools/pester/PesterRestore.csproj'), '--nologo', '-v', 'quiet')
+    $packages = if ($env:NUGET_PACKAGES) { $env:NUGET_PACKAGES } else {
+        $line = (& dotnet nuget locals global-packages --list) -replace '^global-packages:\s*', ''
+        $line.Trim()
+    }
+    $psd1 = Join-Path $packages "pester/$PesterVersion/tools/Pester.psd1"
+    if (-not (Test-Path $psd1)) { throw "Pester $PesterVersion was restored but $psd1 is missing" }
+    return $psd1
+}
+
+function Invoke-UnitTests {
+    Write-Host '==> C# unit tests'
+    $results = Join-Path $Root 'out/test-results'
+    if (Test-Path $results) { Remove-Item $results -Recurse -Force }
+    & dotnet test (Join-Path $Root 'tests/DicomTools.Tests/DicomTools.Tests.csproj') -c $Configuration --nologo `
+        --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=minimal' --results-directory $results | Out-Host
+    $trx = Get-ChildItem $results -Filter unit.trx -Recurse | Select-Object -First 1
+    if (-not $trx) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; Note = 'no test results: the unit test build failed' } }
+    [xml]$doc = Get-Content $trx.FullName -Raw
+    $counters = $doc.TestRun.ResultSummary.Counters
+    [pscustomobject]@{
+        Passed  = [int]$counters.passed
+        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Skipped = [int]$counters.notExecuted
+        Note    = ''
+    }
+}
+
+function Invoke-PesterTests {
+    Write-Host '==> Pester tests'
+    $pester = Get-PesterModulePath
+    $resultFile = Join-Path $Root 'out/test-results/pester.json'
+    # A separate process: the tests import the staged module, which must not be locked in this one.
+    $script = @"
+`$ErrorActionPreference = 'Stop'
+Import-Module '$pester' -RequiredVersion $PesterVersion
+`$env:DICOMTOOLS_MODULE = '$ModuleOut/DicomTools.psd1'
+`$config = New-PesterConfiguration
+`$config.Run.Path = '$Root/tests/Pester'
+`$config.Run.PassThru = `$true
+`$config.Output.Verbosity = 'Normal'
+`$r = Invoke-Pester -Configuration `$config
+[pscustomobject]@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount } | ConvertTo-Json | Set-Content '$resultFile'
+"@
+    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-Command', $script) | Out-Host
+    if (-not (Test-Path $resultFile)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
+    Get-Content $resultFile -Raw | ConvertFrom-Json
+}
+
+function Invoke-Test {
+    Invoke-Build
+    Install-TestPrerequisites
+    $unit = Invoke-UnitTests
+    $pester = Invoke-PesterTests
+    Write-Host ''
+    Write-Host ("C# unit tests: {0} passed, {1} failed, {2} skipped {3}" -f $unit.Passed, $unit.Failed, $unit.Skipped, $unit.Note)
+    Write-Host ("Pester tests:  {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
+    $passed = $unit.Passed + $pester.Passed
+    $failed = $unit.Failed + $pester.Failed
+    # CI reads this last line to know the tests ran; skipped tests are reported above and never counted as passed.
+    Write-Host "$passed passed, $failed failed"
+    if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
+}
+
+function Invoke-Demo {
+    Invoke-Build
+    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/demo/Demo.ps1'), '-ModulePath', "$ModuleOut/DicomTools.psd1", '-OutputDirectory', (Join-Path $Root 'out/demo'))
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+function Invoke-Bench {
+    Invoke-Build
+    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/bench/Bench.ps1'), '-ModulePath', "$ModuleOut/DicomTools.psd1", '-WorkDirectory', (Join-Path $Root 'out/bench'))
+    if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
+}
+
+function Invoke-Fuzz {
+    Write-Host '==> Long fuzz run'
+    $env:DICOMTOOLS_FUZZ_ITERATIONS = '500000'
+    Invoke-Native dotnet @('test', (Join-Path $Root 'tests/DicomTools.Tests/DicomTools.Tests.csproj'), '-c', $Configuration, '--nologo', '--filter', 'Category=Fuzz')
+}
+
+switch ($Task) {
+    'Build' { Invoke-Build }
+    'Test' { Invoke-Test }
+    'Demo' { Invoke-Demo }
+    'Bench' { Invoke-Bench }
+    'Fuzz' { Invoke-Fuzz }
+}

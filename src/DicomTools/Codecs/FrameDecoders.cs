@@ -1,0 +1,13 @@
+using DicomTools.Dicom;
+
+namespace DicomTools.Codecs;
+
+/// <summary>Which decoder handles the frames of each encapsulated transfer syntax. Decoders are stateless and shared.</summary>
+public static class FrameDecoders
+{
+    /// <summary>The decoder for <paramref name="syntax"/>, or null when we have none (the caller says so per frame).</summary>
+    public static IFrameDecoder? For(TransferSyntax syntax) => syntax.PixelEncoding switch
+    {
+        _ => null,
+    };
+}

@@ -1,0 +1,167 @@
+using System.Management.Automation;
+using DicomTools.Dicom;
+
+namespace DicomTools.Commands;
+
+/// <summary>
+/// -Path (wildcards) and -LiteralPath input for the cmdlets that read DICOM files, from the command line and the
+/// pipeline (strings, FileInfo).
+/// </summary>
+public abstract class DicomPathCmdlet : DicomCmdlet
+{
+    protected const string PathSet = "Path";
+    protected const string LiteralPathSet = "LiteralPath";
+
+    /// <summary>Files to read; wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Files to read, taken exactly as written (no wildcards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
+
+    /// <summary>
+    /// The file-system paths named by -Path or -LiteralPath in this pipeline step. Paths that do not exist, are
+    /// directories or live on another provider are reported as errors and skipped.
+    /// </summary>
+    protected IEnumerable<string> ResolveInputPaths()
+    {
+        var literal = ParameterSetName == LiteralPathSet;
+        return ResolveFilePaths(literal ? LiteralPath : Path, literal);
+    }
+}
+
+/// <summary>
+/// What every DicomTools cmdlet shares: file paths resolved through the FileSystem provider, and per-file errors
+/// and warnings that name the file and never stop the pipeline.
+/// </summary>
+public abstract class DicomCmdlet : PSCmdlet
+{
+    /// <summary>
+    /// File-system paths for <paramref name="inputs"/> (wildcards expanded unless <paramref name="literal"/>). Paths
+    /// that do not exist, are directories or live on another provider are reported as errors and skipped.
+    /// </summary>
+    protected IEnumerable<string> ResolveFilePaths(IEnumerable<string> inputs, bool literal)
+    {
+        foreach (var input in inputs)
+        {
+            foreach (var resolved in Resolve(input, literal))
+            {
+                if (Directory.Exists(resolved))
+                {
+                    WriteError(new ErrorRecord(
+                        new IOException($"'{resolved}' is a directory; pass files, e.g. Get-ChildItem -Recurse -File | {MyInvocation.MyCommand.Name}"),
+                        "PathIsDirectory", ErrorCategory.InvalidArgument, resolved));
+                    continue;
+                }
+                yield return resolved;
+            }
+        }
+    }
+
+    private List<string> Resolve(string input, bool literal)
+    {
+        var results = new List<string>();
+        try
+        {
+            if (literal)
+            {
+                var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(input, out var provider, out _);
+                if (!IsFileSystem(provider))
+                {
+                    WriteNotFileSystem(input, provider);
+                    return results;
+                }
+                if (!File.Exists(path) && !Directory.Exists(path))
+                {
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
+                        "PathNotFound", ErrorCategory.ObjectNotFound, path));
+                    return results;
+                }
+                results.Add(path);
+                return results;
+            }
+
+            var paths = SessionState.Path.GetResolvedProviderPathFromPSPath(input, out var wildcardProvider);
+            if (!IsFileSystem(wildcardProvider))
+            {
+                WriteNotFileSystem(input, wildcardProvider);
+                return results;
+            }
+            results.AddRange(paths);
+            if (paths.Count == 0 && WildcardPattern.ContainsWildcardCharacters(input))
+                WriteVerbose($"No files match '{input}'.");
+        }
+        catch (ItemNotFoundException e)
+        {
+            WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, input));
+        }
+        catch (System.Management.Automation.DriveNotFoundException e)
+        {
+            WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, input));
+        }
+        catch (ProviderNotFoundException e)
+        {
+            WriteError(new ErrorRecord(e, "NotFileSystemPath", ErrorCategory.InvalidArgument, input));
+        }
+        return results;
+    }
+
+    private static bool IsFileSystem(ProviderInfo provider) =>
+        string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase);
+
+    private void WriteNotFileSystem(string input, ProviderInfo provider) =>
+        WriteError(new ErrorRecord(
+            new ArgumentException($"'{input}' is on the {provider.Name} provider; {MyInvocation.MyCommand.Name} reads files from the file system only."),
+            "NotFileSystemPath", ErrorCategory.InvalidArgument, input));
+
+    /// <summary>
+    /// Reports a file that could not be read as a non-terminating error whose message names the file, with a
+    /// stable error id per kind of failure, so the pipeline goes on with the next file.
+    /// </summary>
+    protected void WriteFileError(string path, Exception exception) => ReportError(path, exception);
+
+    /// <inheritdoc cref="WriteFileError"/>
+    internal void ReportError(string path, Exception exception, ErrorCategory? categoryOverride = null)
+    {
+        var (id, category) = exception switch
+        {
+            DicomReadException => ("DicomReadError", ErrorCategory.InvalidData),
+            Codecs.CodecException => ("PixelDecodeError", ErrorCategory.InvalidData),
+            Pixels.PixelDataException => ("PixelDataError", ErrorCategory.InvalidData),
+            Export.OutputExistsException => ("OutputExists", ErrorCategory.ResourceExists),
+            UnauthorizedAccessException => ("FileAccessDenied", ErrorCategory.PermissionDenied),
+            FileNotFoundException or DirectoryNotFoundException => ("PathNotFound", ErrorCategory.ObjectNotFound),
+            IOException => ("FileError", ErrorCategory.ReadError),
+            OperationCanceledException => ("Cancelled", ErrorCategory.OperationStopped),
+            ArgumentException => ("InvalidDisplaySettings", ErrorCategory.InvalidArgument),
+            _ => ("UnexpectedError", ErrorCategory.NotSpecified),
+        };
+        var record = new ErrorRecord(exception, id, categoryOverride ?? category, path)
+        {
+            ErrorDetails = new ErrorDetails($"{path}: {PlainMessage(exception)}"),
+        };
+        WriteError(record);
+    }
+
+    /// <summary>The message without the "(Parameter 'x') Actual value was y." .NET appends to argument exceptions.</summary>
+    private static string PlainMessage(Exception exception)
+    {
+        if (exception is not ArgumentException { ParamName: { } name }) return exception.Message;
+        var message = exception.Message;
+        var cut = message.IndexOf($" (Parameter '{name}')", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    /// <summary>Passes the reader's tolerated problems on as warnings naming the file.</summary>
+    protected void WriteFileWarnings(string path, IEnumerable<string> warnings) => ReportWarnings(path, warnings);
+
+    internal void ReportWarnings(string path, IEnumerable<string> warnings)
+    {
+        foreach (var warning in warnings) WriteWarning($"{path}: {warning}");
+    }
+}

@@ -1,0 +1,30 @@
+using System.Management.Automation;
+using DicomTools.Dicom;
+
+namespace DicomTools.Commands;
+
+/// <summary>Get-DicomInfo: reads DICOM headers (never the pixel values) and writes one DicomInfo per file.</summary>
+[Cmdlet(VerbsCommon.Get, "DicomInfo", DefaultParameterSetName = PathSet)]
+[OutputType(typeof(DicomInfo))]
+public sealed class GetDicomInfoCommand : DicomPathCmdlet
+{
+    protected override void ProcessRecord()
+    {
+        foreach (var path in ResolveInputPaths())
+        {
+            if (Stopping) return;
+            DicomInfo info;
+            try
+            {
+                info = new DicomInfo(DicomFile.Open(path, DicomReadOptions.HeaderOnly));
+            }
+            catch (Exception e) when (e is DicomReadException or IOException or UnauthorizedAccessException)
+            {
+                WriteFileError(path, e);
+                continue;
+            }
+            WriteFileWarnings(path, info.Warnings);
+            WriteObject(info);
+        }
+    }
+}

@@ -1,0 +1,164 @@
+using System.Runtime.InteropServices;
+using DicomTools.Imaging;
+using SixLabors.ImageSharp;
+using SixLabors.ImageSharp.Compression.Zlib;
+using SixLabors.ImageSharp.Formats;
+using SixLabors.ImageSharp.Formats.Bmp;
+using SixLabors.ImageSharp.Formats.Jpeg;
+using SixLabors.ImageSharp.Formats.Png;
+using SixLabors.ImageSharp.Formats.Tiff;
+using SixLabors.ImageSharp.Formats.Tiff.Constants;
+using SixLabors.ImageSharp.Formats.Webp;
+using SixLabors.ImageSharp.PixelFormats;
+
+namespace DicomTools.Export;
+
+/// <summary>
+/// Writes display images to PNG, JPEG, BMP, TIFF or WebP. Grey stays grey all the way to the file (ImageSharp
+/// <see cref="L8"/>/<see cref="L16"/> images, PNG colour type 0, one-component JPEG, BlackIsZero TIFF): going through
+/// RGBA would triple the work and the file size for nothing. Stateless and thread-safe: encoder objects are made per
+/// call (they are small; the pixel work dominates) and never shared while mutable.
+/// </summary>
+public static class DisplayImageEncoder
+{
+    /// <summary>Encodes an 8-bit grey or RGB display image to <paramref name="output"/> (which is not closed).</summary>
+    /// <exception cref="ArgumentException">The image's pixel buffer does not match its size and colour.</exception>
+    public static void Encode(DicomDisplayImage image, Stream output, ImageFormat format, EncodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        ArgumentNullException.ThrowIfNull(output);
+        options ??= EncodeOptions.Default;
+        int samplesPerPixel = image.IsColor ? 3 : 1;
+        long expected = CheckedPixelCount(image.Width, image.Height) * samplesPerPixel;
+        if (image.Pixels is null || image.Pixels.LongLength != expected)
+            throw new ArgumentException(
+                $"Display image {image} has {image.Pixels?.LongLength ?? 0} pixel bytes; {image.Width}x{image.Height} "
+                + $"{(image.IsColor ? "RGB" : "grey")} needs {expected}.", nameof(image));
+
+        if (image.IsColor)
+        {
+            using Image<Rgb24> rgb = Image.LoadPixelData<Rgb24>(image.Pixels, image.Width, image.Height);
+            rgb.Save(output, CreateEncoder(format, isColor: true, options));
+        }
+        else
+        {
+            using Image<L8> grey = Image.LoadPixelData<L8>(image.Pixels, image.Width, image.Height);
+            grey.Save(output, CreateEncoder(format, isColor: false, options));
+        }
+    }
+
+    /// <summary>
+    /// Encodes 16-bit grey samples (row-major, <paramref name="width"/> x <paramref name="height"/>) as a 16-bit grey
+    /// PNG or TIFF. Other formats hold only 8 bits a channel and are refused.
+    /// </summary>
+    /// <exception cref="ArgumentException">Wrong sample count, or a format other than PNG and TIFF.</exception>
+    public static void EncodeGrey16(ReadOnlySpan<ushort> pixels, int width, int height, Stream output, ImageFormat format,
+        EncodeOptions? options = null)
+    {
+        ArgumentNullException.ThrowIfNull(output);
+        options ??= EncodeOptions.Default;
+        if (!ImageFormats.Supports16BitGrey(format))
+            throw new ArgumentException(
+                $"16-bit grey output needs PNG or TIFF; {format} holds at most 8 bits a channel.", nameof(format));
+        long expected = CheckedPixelCount(width, height);
+        if (pixels.Length != expected)
+            throw new ArgumentException(
+                $"{pixels.Length} samples given for a {width}x{height} image, which needs {expected}.", nameof(pixels));
+
+        if (format == ImageFormat.Tiff)
+        {
+            // ImageSharp 2.1.13's TiffEncoder silently writes L16 images as 24-bit RGB (its own documentation says
+            // 16-bit channels are not supported yet), so 16-bit TIFF has a writer of its own.
+            Grey16TiffWriter.Write(pixels, width, height, output, options.CompressionLevel);
+            return;
+        }
+
+        using Image<L16> grey = Image.LoadPixelData(MemoryMarshal.Cast<ushort, L16>(pixels), width, height);
+        grey.Save(output, new PngEncoder
+        {
+            ColorType = PngColorType.Grayscale,
+            BitDepth = PngBitDepth.Bit16,
+            CompressionLevel = ToPngLevel(options.CompressionLevel),
+            ChunkFilter = PngChunkFilter.ExcludeAll,
+        });
+    }
+
+    private static IImageEncoder CreateEncoder(ImageFormat format, bool isColor, EncodeOptions options) => format switch
+    {
+        ImageFormat.Png => new PngEncoder
+        {
+            // Stated explicitly: left unset, ImageSharp picks the colour type from the pixel type and metadata, and
+            // a later change there must not silently turn grey output into RGB.
+            ColorType = isColor ? PngColorType.Rgb : PngColorType.Grayscale,
+            BitDepth = PngBitDepth.Bit8,
+            CompressionLevel = ToPngLevel(options.CompressionLevel),
+            // No pHYs/gAMA/tEXt/eXIf: the pixels carry no real-world resolution or gamma, and nothing from the
+            // DICOM header may leak into a file a user might share.
+            ChunkFilter = PngChunkFilter.ExcludeAll,
+        },
+        ImageFormat.Jpeg => new JpegEncoder
+        {
+            Quality = options.Quality,
+            // 4:4:4 rather than the usual 4:2:0: colour in medical images is mostly thin overlays, annotations and
+            // Doppler maps, which chroma subsampling smears.
+            ColorType = isColor ? JpegColorType.YCbCrRatio444 : JpegColorType.Luminance,
+        },
+        ImageFormat.Bmp => new BmpEncoder
+        {
+            // An L8 image at 8 bits per pixel is written with a 256-entry grey palette, so index = grey value.
+            BitsPerPixel = isColor ? BmpBitsPerPixel.Pixel24 : BmpBitsPerPixel.Pixel8,
+            SupportTransparency = false,
+        },
+        ImageFormat.Tiff => new TiffEncoder
+        {
+            BitsPerPixel = isColor ? TiffBitsPerPixel.Bit24 : TiffBitsPerPixel.Bit8,
+            PhotometricInterpretation = isColor ? TiffPhotometricInterpretation.Rgb : TiffPhotometricInterpretation.BlackIsZero,
+            Compression = TiffCompression.Deflate,
+            CompressionLevel = ToDeflateLevel(options.CompressionLevel),
+            HorizontalPredictor = TiffPredictor.Horizontal,
+        },
+        ImageFormat.Webp => new WebpEncoder
+        {
+            FileFormat = options.WebpLossless ? WebpFileFormatType.Lossless : WebpFileFormatType.Lossy,
+            Quality = options.Quality,
+        },
+        _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown image format."),
+    };
+
+    private static long CheckedPixelCount(int width, int height)
+    {
+        if (width <= 0 || height <= 0)
+            throw new ArgumentException($"Image size {width}x{height} is not positive.");
+        return (long)width * height;
+    }
+
+    // The ImageSharp enums number levels 0-9 in order (Level0 = 0 ... Level9 = 9); mapped by name, not by cast, so a
+    // renumbering upstream cannot change what we write.
+    private static PngCompressionLevel ToPngLevel(int level) => level switch
+    {
+        0 => PngCompressionLevel.Level0,
+        1 => PngCompressionLevel.Level1,
+        2 => PngCompressionLevel.Level2,
+        3 => PngCompressionLevel.Level3,
+        4 => PngCompressionLevel.Level4,
+        5 => PngCompressionLevel.Level5,
+        6 => PngCompressionLevel.Level6,
+        7 => PngCompressionLevel.Level7,
+        8 => PngCompressionLevel.Level8,
+        _ => PngCompressionLevel.Level9,
+    };
+
+    private static DeflateCompressionLevel ToDeflateLevel(int level) => level switch
+    {
+        0 => DeflateCompressionLevel.Level0,
+        1 => DeflateCompressionLevel.Level1,
+        2 => DeflateCompressionLevel.Level2,
+        3 => DeflateCompressionLevel.Level3,
+        4 => DeflateCompressionLevel.Level4,
+        5 => DeflateCompressionLevel.Level5,
+        6 => DeflateCompressionLevel.Level6,
+        7 => DeflateCompressionLevel.Level7,
+        8 => DeflateCompressionLevel.Level8,
+        _ => DeflateCompressionLevel.Level9,
+    };
+}

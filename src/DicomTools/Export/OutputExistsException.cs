@@ -1,0 +1,17 @@
+namespace DicomTools.Export;
+
+/// <summary>
+/// An output file already exists and overwriting was not asked for (no -Force). Its own type so a cmdlet can report
+/// it as "already exists" (ResourceExists) rather than as a write failure.
+/// </summary>
+public sealed class OutputExistsException : IOException
+{
+    public OutputExistsException(string path)
+        : base($"Output file '{path}' already exists; use -Force to overwrite it.")
+    {
+        Path = path;
+    }
+
+    /// <summary>The full path of the existing file.</summary>
+    public string Path { get; }
+}

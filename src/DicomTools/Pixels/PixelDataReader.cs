@@ -1,0 +1,175 @@
+using DicomTools.Codecs;
+using DicomTools.Dicom;
+using DicomTools.Imaging;
+
+namespace DicomTools.Pixels;
+
+/// <summary>
+/// Decodes a file's frames one at a time into <see cref="DicomPixelData"/>: the frame's samples, typed, plus every
+/// attribute the display pipeline needs for that frame (from the Functional Groups of an enhanced multi-frame
+/// object when it keeps them there). The file is parsed once; frames are read from disk as they are asked for.
+/// </summary>
+public sealed class PixelDataReader : IDisposable
+{
+    private readonly FrameSource _source;
+    private readonly DicomDataset _dataset;
+    private readonly IFrameDecoder? _decoder;
+    private readonly int _highBit;
+    private readonly FrameAttributes _shared;
+    private readonly DicomInfo _header;
+
+    private PixelDataReader(FrameSource source)
+    {
+        _source = source;
+        _dataset = source.File.Dataset;
+        _decoder = source.IsEncapsulated ? FrameDecoders.For(source.TransferSyntax) : null;
+        _highBit = PixelGeometry.HighBit(_dataset, source.Geometry);
+        _shared = FrameAttributes.ReadShared(_dataset, source.Geometry);
+        _header = new DicomInfo(source.File);
+    }
+
+    public static PixelDataReader Open(string path) => Open(DicomFile.Open(path, DicomReadOptions.Full));
+
+    public static PixelDataReader Open(DicomFile file) => new(FrameSource.Open(file));
+
+    public DicomFile File => _source.File;
+
+    public int NumberOfFrames => _source.NumberOfFrames;
+
+    public FrameGeometry Geometry => _source.Geometry;
+
+    /// <summary>Decodes frame <paramref name="index"/> (0-based).</summary>
+    public DicomPixelData ReadFrame(int index)
+    {
+        var geometry = _source.Geometry;
+        var encoded = _source.ReadEncodedFrame(index);
+        Array pixels;
+        string photometric;
+        if (_source.IsEncapsulated)
+        {
+            var decoder = _decoder ?? throw new PixelDataException(
+                $"transfer syntax {_source.TransferSyntax.Name} ({_source.TransferSyntaxUID}) is not supported yet");
+            var decoded = new byte[geometry.FrameByteLength];
+            try
+            {
+                photometric = decoder.Decode(encoded, geometry, decoded);
+            }
+            catch (CodecException e)
+            {
+                throw new CodecException($"frame {index}: {decoder.Name}: {e.Message}", e);
+            }
+            // Codecs put samples in the low bits: the header's Bits Stored and Pixel Representation decide the rest.
+            pixels = SampleUnpacker.Unpack(decoded, geometry, new SampleLayout(false, false, false, 0, geometry.BitsStored - 1, false));
+        }
+        else
+        {
+            photometric = geometry.PhotometricInterpretation;
+            var layout = new SampleLayout(_source.IsBigEndianNative, geometry.PlanarConfiguration == 1 && geometry.SamplesPerPixel > 1,
+                _source.IsNativeSubsampled, _source.NativeBitOffset(index), _highBit, _source.IsFloat);
+            pixels = SampleUnpacker.Unpack(encoded, geometry, layout);
+        }
+
+        var frame = FrameAttributes.ReadForFrame(_dataset, index, _shared);
+        return new DicomPixelData
+        {
+            Path = _source.File.Path,
+            Frame = index,
+            NumberOfFrames = _source.NumberOfFrames,
+            Rows = geometry.Rows,
+            Columns = geometry.Columns,
+            SamplesPerPixel = geometry.SamplesPerPixel,
+            PhotometricInterpretation = photometric,
+            BitsAllocated = geometry.BitsAllocated,
+            BitsStored = geometry.BitsStored,
+            IsSigned = geometry.IsSigned,
+            Pixels = pixels,
+            Header = _header,
+            TransferSyntaxUID = _source.TransferSyntaxUID,
+            SOPInstanceUID = _dataset.GetString(DicomTags.SOPInstanceUID),
+            Modality = _dataset.GetString(DicomTags.Modality),
+            RescaleSlope = frame.RescaleSlope,
+            RescaleIntercept = frame.RescaleIntercept,
+            RescaleType = frame.RescaleType,
+            ModalityLut = _shared.ModalityLut,
+            WindowCenter = frame.WindowCenter,
+            WindowWidth = frame.WindowWidth,
+            WindowCenterWidthExplanation = frame.WindowExplanation,
+            VoiLuts = _shared.VoiLuts,
+            VOILUTFunction = frame.VoiLutFunction,
+            PresentationLUTShape = _shared.PresentationLutShape,
+            RedPalette = _shared.RedPalette,
+            GreenPalette = _shared.GreenPalette,
+            BluePalette = _shared.BluePalette,
+        };
+    }
+
+    public void Dispose() => _source.Dispose();
+
+    /// <summary>The display attributes of one frame, and those all frames share.</summary>
+    private sealed class FrameAttributes
+    {
+        public double? RescaleSlope { get; private init; }
+        public double? RescaleIntercept { get; private init; }
+        public string? RescaleType { get; private init; }
+        public double[] WindowCenter { get; private init; } = Array.Empty<double>();
+        public double[] WindowWidth { get; private init; } = Array.Empty<double>();
+        public string[] WindowExplanation { get; private init; } = Array.Empty<string>();
+        public string? VoiLutFunction { get; private init; }
+
+        public DicomLut? ModalityLut { get; private init; }
+        public DicomLut[] VoiLuts { get; private init; } = Array.Empty<DicomLut>();
+        public string? PresentationLutShape { get; private init; }
+        public DicomLut? RedPalette { get; private init; }
+        public DicomLut? GreenPalette { get; private init; }
+        public DicomLut? BluePalette { get; private init; }
+
+        public static FrameAttributes ReadShared(DicomDataset ds, FrameGeometry g)
+        {
+            var signed = g.IsSigned;
+            var modalityItems = ds.GetSequence(DicomTags.ModalityLUTSequence);
+            var modalityLut = modalityItems.Count > 0 ? LutReader.FromItem(modalityItems[0], signed) : null;
+            var intercept = ds.GetDouble(DicomTags.RescaleIntercept) ?? 0;
+            // VOI LUTs map modality values: their first mapped value is signed when those values can be negative.
+            var voiSigned = signed || intercept < 0;
+            var voiLuts = ds.GetSequence(DicomTags.VOILUTSequence)
+                .Select(item => LutReader.FromItem(item, voiSigned))
+                .OfType<DicomLut>()
+                .ToArray();
+            var isPalette = g.PhotometricInterpretation == "PALETTE COLOR";
+            return new FrameAttributes
+            {
+                ModalityLut = modalityLut,
+                VoiLuts = voiLuts,
+                PresentationLutShape = ds.GetString(DicomTags.PresentationLUTShape)?.Trim().ToUpperInvariant() is { Length: > 0 } shape ? shape : null,
+                RedPalette = isPalette ? LutReader.Palette(ds, DicomTags.RedPaletteColorLookupTableDescriptor, DicomTags.RedPaletteColorLookupTableData, DicomTags.SegmentedRedPaletteColorLookupTableData, signed) : null,
+                GreenPalette = isPalette ? LutReader.Palette(ds, DicomTags.GreenPaletteColorLookupTableDescriptor, DicomTags.GreenPaletteColorLookupTableData, DicomTags.SegmentedGreenPaletteColorLookupTableData, signed) : null,
+                BluePalette = isPalette ? LutReader.Palette(ds, DicomTags.BluePaletteColorLookupTableDescriptor, DicomTags.BluePaletteColorLookupTableData, DicomTags.SegmentedBluePaletteColorLookupTableData, signed) : null,
+            };
+        }
+
+        public static FrameAttributes ReadForFrame(DicomDataset ds, int frame, FrameAttributes shared)
+        {
+            DicomDataset? Holder(DicomTag tag) => FunctionalGroups.Holder(ds, frame, FunctionalGroups.MacroFor(tag), tag);
+            var centers = Holder(DicomTags.WindowCenter)?.GetDoubles(DicomTags.WindowCenter) ?? Array.Empty<double>();
+            var widths = Holder(DicomTags.WindowWidth)?.GetDoubles(DicomTags.WindowWidth) ?? Array.Empty<double>();
+            // Centers and widths come in pairs; an unpaired value is no window.
+            var pairs = Math.Min(centers.Length, widths.Length);
+            var explanations = Holder(DicomTags.WindowCenterWidthExplanation)?.GetStrings(DicomTags.WindowCenterWidthExplanation) ?? Array.Empty<string>();
+            var function = Holder(DicomTags.VOILUTFunction)?.GetString(DicomTags.VOILUTFunction)?.Trim().ToUpperInvariant();
+            var slope = Holder(DicomTags.RescaleSlope)?.GetDouble(DicomTags.RescaleSlope);
+            var intercept = Holder(DicomTags.RescaleIntercept)?.GetDouble(DicomTags.RescaleIntercept);
+            _ = shared;
+            return new FrameAttributes
+            {
+                // Rescale needs both values; one alone is ignored rather than half applied.
+                RescaleSlope = slope is not null && intercept is not null ? slope : null,
+                RescaleIntercept = slope is not null && intercept is not null ? intercept : null,
+                RescaleType = Holder(DicomTags.RescaleType)?.GetString(DicomTags.RescaleType),
+                WindowCenter = centers[..pairs],
+                WindowWidth = widths[..pairs],
+                WindowExplanation = explanations,
+                VoiLutFunction = string.IsNullOrEmpty(function) ? null : function,
+            };
+        }
+    }
+}
