@@ -105,66 +105,9 @@ internal static class CodecTestFiles
     /// <summary>Reads every frame of <paramref name="path"/> through the reader's <c>FrameSource</c>.</summary>
     public static TestFrames Read(string path)
     {
-        try
-        {
-            using var source = DicomTools.Pixels.FrameSource.Open(path);
-            var frames = Enumerable.Range(0, source.NumberOfFrames).Select(source.ReadEncodedFrame).ToArray();
-            return new TestFrames(path, source.Geometry, source.TransferSyntaxUID, source.NumberOfFrames, frames);
-        }
-        catch (NotImplementedException)
-        {
-            return ReadWithDicomFile(path);
-        }
-    }
-
-    // TEMPORARY until FrameSource is implemented on main: the same frames straight from DicomFile, for the simple
-    // layouts the codec tests use (native little endian; encapsulated with a Basic Offset Table, one fragment per
-    // frame, or a single frame). Delete with the catch above once FrameSource.Open works.
-    private static TestFrames ReadWithDicomFile(string path)
-    {
-        var file = DicomTools.Dicom.DicomFile.Open(path);
-        var ds = file.Dataset;
-        int Int(ushort element, int fallback = 0) => ds.GetInt(new DicomTools.Dicom.DicomTag(0x0028, element)) ?? fallback;
-        var geometry = new FrameGeometry(Int(0x0010), Int(0x0011), Int(0x0002, 1), Int(0x0100), Int(0x0101), Int(0x0103) == 1,
-            (ds.GetString(new DicomTools.Dicom.DicomTag(0x0028, 0x0004)) ?? "").Trim(), Int(0x0006));
-        int frameCount = Math.Max(1, Int(0x0008, 1));
-        var pixelData = file.PixelData ?? throw new InvalidOperationException($"{path} has no Pixel Data");
-        var frames = new List<byte[]>();
-        using var stream = File.OpenRead(path);
-        byte[] ReadAt(long offset, long length)
-        {
-            var bytes = new byte[length];
-            stream.Position = offset;
-            stream.ReadExactly(bytes);
-            return bytes;
-        }
-        var fragments = pixelData.Fragments;
-        if (fragments == null)
-        {
-            var all = pixelData.IsValueLoaded ? pixelData.RawValue.ToArray() : ReadAt(pixelData.ValueOffset, pixelData.Length);
-            for (int i = 0; i < frameCount; i++) frames.Add(all.AsSpan((int)(i * geometry.FrameByteLength), (int)geometry.FrameByteLength).ToArray());
-        }
-        else
-        {
-            byte[] Fragment(int k) => fragments.InMemoryData is { } memory
-                ? memory.AsSpan((int)fragments.Fragments[k].Offset, (int)fragments.Fragments[k].Length).ToArray()
-                : ReadAt(fragments.Fragments[k].Offset, fragments.Fragments[k].Length);
-            var groups = new List<List<int>>();
-            if (frameCount == 1) groups.Add(Enumerable.Range(0, fragments.Count).ToList());
-            else if (fragments.BasicOffsetTable.Count == frameCount)
-            {
-                long first = fragments.Fragments[0].Offset;
-                for (int f = 0; f < frameCount; f++)
-                {
-                    long start = fragments.BasicOffsetTable[f], end = f + 1 < frameCount ? fragments.BasicOffsetTable[f + 1] : long.MaxValue;
-                    groups.Add(Enumerable.Range(0, fragments.Count).Where(k => fragments.Fragments[k].Offset - first >= start && fragments.Fragments[k].Offset - first < end).ToList());
-                }
-            }
-            else if (fragments.Count == frameCount) groups.AddRange(Enumerable.Range(0, frameCount).Select(k => new List<int> { k }));
-            else throw new SkipException($"{path}: fragment layout needs FrameSource");
-            frames.AddRange(groups.Select(g => g.SelectMany(Fragment).ToArray()));
-        }
-        return new TestFrames(path, geometry, file.TransferSyntax.Uid, frameCount, frames);
+        using var source = DicomTools.Pixels.FrameSource.Open(path);
+        var frames = Enumerable.Range(0, source.NumberOfFrames).Select(source.ReadEncodedFrame).ToArray();
+        return new TestFrames(path, source.Geometry, source.TransferSyntaxUID, source.NumberOfFrames, frames);
     }
 
     /// <summary>

@@ -30,6 +30,7 @@ public sealed class JpegLsDecoderTests
     [InlineData("rgb8.il.jls.dcm", "rgb8.dcm")]
     [InlineData("rgb8.is.jls.dcm", "rgb8.dcm")]
     [InlineData("rgb8.in.jls.dcm", "rgb8.dcm")]
+    [InlineData("rgb16.in.jls.dcm", "rgb16.dcm")]
     public void LosslessFixturesDecodeToTheirNativeSource(string fixture, string source)
     {
         RequireCharLs();
