@@ -1,3 +1,4 @@
+using DicomTools.Codecs.Jpeg;
 using DicomTools.Dicom;
 
 namespace DicomTools.Codecs;
@@ -8,6 +9,7 @@ public static class FrameDecoders
     /// <summary>The decoder for <paramref name="syntax"/>, or null when we have none (the caller says so per frame).</summary>
     public static IFrameDecoder? For(TransferSyntax syntax) => syntax.PixelEncoding switch
     {
+        PixelEncoding.JpegDct or PixelEncoding.JpegLossless => JpegDecoders.ForTransferSyntax(syntax.Uid),
         _ => null,
     };
 }
