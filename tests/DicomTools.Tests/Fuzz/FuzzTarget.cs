@@ -3,7 +3,7 @@ using DicomTools.Dicom;
 using DicomTools.Imaging;
 using DicomTools.Pixels;
 
-namespace DicomTools.Tests.Fuzz;
+namespace DicomTools.Tests.Fuzzing;
 
 /// <summary>
 /// What one fuzz input goes through: the header read, the full read, decoding of its first frames and their

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace DicomTools.Tests.Fuzz;
+namespace DicomTools.Tests.Fuzzing;
 
 /// <summary>
 /// Deterministic mutation fuzzing of the reader, every decoder and the renderer, seeded from the shared corpus and the
