@@ -34,6 +34,19 @@ function Invoke-Native {
     if ($LASTEXITCODE -ne 0) { throw "$Command $($Arguments -join ' ') failed with exit code $LASTEXITCODE" }
 }
 
+function Invoke-ChildPwsh {
+    # A fresh PowerShell of the same version for module tests and demos (a loaded module cannot be reloaded, and the
+    # build must not lock the DLL it replaces). Under `dotnet pwsh` the host process is dotnet itself.
+    param([string[]]$Arguments)
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') {
+        & $process (Join-Path $PSHOME 'pwsh.dll') @Arguments
+    }
+    else {
+        & $process @Arguments
+    }
+}
+
 function Invoke-Build {
     Write-Host "==> Building DicomTools ($Configuration)"
     $publish = Join-Path $Root "out/publish"
@@ -91,7 +104,7 @@ function Invoke-UnitTests {
     $results = Join-Path $Root 'out/test-results'
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     & dotnet test (Join-Path $Root 'tests/DicomTools.Tests/DicomTools.Tests.csproj') -c $Configuration --nologo `
-        --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=minimal' --results-directory $results
+        --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=minimal' --results-directory $results | Out-Host
     $trx = Get-ChildItem $results -Filter unit.trx -Recurse | Select-Object -First 1
     if (-not $trx) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; Note = 'no test results: the unit test build failed' } }
     [xml]$doc = Get-Content $trx.FullName -Raw
@@ -120,8 +133,7 @@ Import-Module '$pester' -RequiredVersion $PesterVersion
 `$r = Invoke-Pester -Configuration `$config
 [pscustomobject]@{ Passed = `$r.PassedCount; Failed = `$r.FailedCount + `$r.FailedBlocksCount + `$r.FailedContainersCount; Skipped = `$r.SkippedCount + `$r.NotRunCount } | ConvertTo-Json | Set-Content '$resultFile'
 "@
-    $pwsh = (Get-Process -Id $PID).Path
-    & $pwsh -NoProfile -NonInteractive -Command $script
+    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-Command', $script) | Out-Host
     if (-not (Test-Path $resultFile)) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0 } }
     Get-Content $resultFile -Raw | ConvertFrom-Json
 }
@@ -143,15 +155,13 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Invoke-Build
-    $pwsh = (Get-Process -Id $PID).Path
-    & $pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tools/demo/Demo.ps1') -ModulePath "$ModuleOut/DicomTools.psd1" -OutputDirectory (Join-Path $Root 'out/demo')
+    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/demo/Demo.ps1'), '-ModulePath', "$ModuleOut/DicomTools.psd1", '-OutputDirectory', (Join-Path $Root 'out/demo'))
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
 function Invoke-Bench {
     Invoke-Build
-    $pwsh = (Get-Process -Id $PID).Path
-    & $pwsh -NoProfile -NonInteractive -File (Join-Path $Root 'tools/bench/Bench.ps1') -ModulePath "$ModuleOut/DicomTools.psd1" -WorkDirectory (Join-Path $Root 'out/bench')
+    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/bench/Bench.ps1'), '-ModulePath', "$ModuleOut/DicomTools.psd1", '-WorkDirectory', (Join-Path $Root 'out/bench'))
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

@@ -4,10 +4,10 @@ using DicomTools.Dicom;
 namespace DicomTools.Commands;
 
 /// <summary>
-/// Shared input handling of the cmdlets that read DICOM files: -Path (wildcards) and -LiteralPath, from the command
-/// line and the pipeline, resolved through the FileSystem provider; per-file errors that never stop the pipeline.
+/// -Path (wildcards) and -LiteralPath input for the cmdlets that read DICOM files, from the command line and the
+/// pipeline (strings, FileInfo).
 /// </summary>
-public abstract class DicomPathCmdlet : PSCmdlet
+public abstract class DicomPathCmdlet : DicomCmdlet
 {
     protected const string PathSet = "Path";
     protected const string LiteralPathSet = "LiteralPath";
@@ -31,7 +31,23 @@ public abstract class DicomPathCmdlet : PSCmdlet
     protected IEnumerable<string> ResolveInputPaths()
     {
         var literal = ParameterSetName == LiteralPathSet;
-        foreach (var input in literal ? LiteralPath : Path)
+        return ResolveFilePaths(literal ? LiteralPath : Path, literal);
+    }
+}
+
+/// <summary>
+/// What every DicomTools cmdlet shares: file paths resolved through the FileSystem provider, and per-file errors
+/// and warnings that name the file and never stop the pipeline.
+/// </summary>
+public abstract class DicomCmdlet : PSCmdlet
+{
+    /// <summary>
+    /// File-system paths for <paramref name="inputs"/> (wildcards expanded unless <paramref name="literal"/>). Paths
+    /// that do not exist, are directories or live on another provider are reported as errors and skipped.
+    /// </summary>
+    protected IEnumerable<string> ResolveFilePaths(IEnumerable<string> inputs, bool literal)
+    {
+        foreach (var input in inputs)
         {
             foreach (var resolved in Resolve(input, literal))
             {
@@ -117,16 +133,28 @@ public abstract class DicomPathCmdlet : PSCmdlet
             DicomReadException => ("DicomReadError", ErrorCategory.InvalidData),
             Codecs.CodecException => ("PixelDecodeError", ErrorCategory.InvalidData),
             Pixels.PixelDataException => ("PixelDataError", ErrorCategory.InvalidData),
+            Export.OutputExistsException => ("OutputExists", ErrorCategory.ResourceExists),
             UnauthorizedAccessException => ("FileAccessDenied", ErrorCategory.PermissionDenied),
             FileNotFoundException or DirectoryNotFoundException => ("PathNotFound", ErrorCategory.ObjectNotFound),
-            IOException => ("FileReadError", ErrorCategory.ReadError),
+            IOException => ("FileError", ErrorCategory.ReadError),
+            OperationCanceledException => ("Cancelled", ErrorCategory.OperationStopped),
+            ArgumentException => ("InvalidDisplaySettings", ErrorCategory.InvalidArgument),
             _ => ("UnexpectedError", ErrorCategory.NotSpecified),
         };
         var record = new ErrorRecord(exception, id, categoryOverride ?? category, path)
         {
-            ErrorDetails = new ErrorDetails($"{path}: {exception.Message}"),
+            ErrorDetails = new ErrorDetails($"{path}: {PlainMessage(exception)}"),
         };
         WriteError(record);
+    }
+
+    /// <summary>The message without the "(Parameter 'x') Actual value was y." .NET appends to argument exceptions.</summary>
+    private static string PlainMessage(Exception exception)
+    {
+        if (exception is not ArgumentException { ParamName: { } name }) return exception.Message;
+        var message = exception.Message;
+        var cut = message.IndexOf($" (Parameter '{name}')", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
     }
 
     /// <summary>Passes the reader's tolerated problems on as warnings naming the file.</summary>

@@ -42,7 +42,7 @@ public sealed class GetDicomPixelDataCommand : DicomPathCmdlet
 /// <summary>Decoding a file's selected frames with per-file and per-frame errors, shared by the cmdlets that decode.</summary>
 internal static class FrameReading
 {
-    public static IEnumerable<DicomPixelData> ReadFrames(DicomPathCmdlet cmdlet, string path, int[]? selection)
+    public static IEnumerable<DicomPixelData> ReadFrames(DicomCmdlet cmdlet, string path, int[]? selection)
     {
         PixelDataReader reader;
         try
@@ -75,7 +75,7 @@ internal static class FrameReading
         }
     }
 
-    private static IEnumerable<int> SelectFrames(DicomPathCmdlet cmdlet, string path, int[]? selection, int frameCount)
+    public static IEnumerable<int> SelectFrames(DicomCmdlet cmdlet, string path, int[]? selection, int frameCount)
     {
         if (selection is null)
         {

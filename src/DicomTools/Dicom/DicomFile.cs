@@ -53,8 +53,27 @@ public sealed class DicomFile
         options ??= DicomReadOptions.Full;
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
             bufferSize: 1, FileOptions.SequentialScan);
-        return Read(stream, path, options);
+        var file = Read(stream, path, options);
+        file._openData = () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.RandomAccess);
+        return file;
     }
+
+    /// <summary>Reads a whole file held in memory; <paramref name="name"/> is what messages call it.</summary>
+    public static DicomFile Read(byte[] data, string name, DicomReadOptions? options = null)
+    {
+        using var stream = new MemoryStream(data, writable: false);
+        var file = Read(stream, name, options);
+        file._openData = () => new MemoryStream(data, writable: false);
+        return file;
+    }
+
+    private Func<Stream>? _openData;
+
+    /// <summary>
+    /// A new stream over the file's bytes, to read values the header read left in place (Pixel Data). Null for a
+    /// file read from a caller's stream, which this object cannot reopen.
+    /// </summary>
+    internal Stream? OpenData() => _openData?.Invoke();
 
     /// <summary>Reads from a seekable stream positioned at the start of the file.</summary>
     public static DicomFile Read(Stream stream, string path, DicomReadOptions? options = null)

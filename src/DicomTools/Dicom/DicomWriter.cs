@@ -39,21 +39,21 @@ public sealed class DicomWriter
     }
 
     /// <summary>16-bit pixel data (OW), signed or unsigned samples as stored.</summary>
-    public DicomWriter AddPixelData(ReadOnlySpan<short> samples)
+    public DicomWriter AddSignedPixelData(short[] samples)
     {
         var bytes = new byte[samples.Length * 2];
         for (var i = 0; i < samples.Length; i++) BinaryPrimitives.WriteInt16LittleEndian(bytes.AsSpan(i * 2), samples[i]);
         return AddRaw(DicomTags.PixelData, DicomVR.OW, bytes);
     }
 
-    public DicomWriter AddPixelData(ReadOnlySpan<ushort> samples)
+    public DicomWriter AddPixelData(ushort[] samples)
     {
         var bytes = new byte[samples.Length * 2];
         for (var i = 0; i < samples.Length; i++) BinaryPrimitives.WriteUInt16LittleEndian(bytes.AsSpan(i * 2), samples[i]);
         return AddRaw(DicomTags.PixelData, DicomVR.OW, bytes);
     }
 
-    public DicomWriter AddPixelData(byte[] samples) => AddRaw(DicomTags.PixelData, DicomVR.OB, Pad(samples, 0));
+    public DicomWriter AddBytePixelData(byte[] samples) => AddRaw(DicomTags.PixelData, DicomVR.OB, Pad(samples, 0));
 
     public DicomWriter AddSequence(DicomTag tag, params DicomWriter[] items)
     {

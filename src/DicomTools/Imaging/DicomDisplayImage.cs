@@ -18,12 +18,15 @@ public sealed class DicomDisplayImage
     /// <summary>Width x Height bytes (grey) or Width x Height x 3 (RGB), row-major.</summary>
     public required byte[] Pixels { get; init; }
 
-    /// <summary>Window applied (in modality units), when the VOI stage was a window; null for a VOI LUT or colour.</summary>
+    /// <summary>Window applied (in modality units), when the VOI stage was a window; null for a VOI LUT or colour.
+    /// For min-max and percentile, the equivalent LINEAR window: center (low + high + 1) / 2, width high - low + 1.</summary>
     public double? WindowCenter { get; init; }
     public double? WindowWidth { get; init; }
     /// <summary>LINEAR, LINEAR_EXACT or SIGMOID when a window was applied.</summary>
     public string? VoiFunction { get; init; }
-    /// <summary>Where the VOI came from, e.g. "file window 1 (WINDOW1)", "preset Lung", "min-max", "VOI LUT 1".</summary>
+    /// <summary>Where the VOI came from: "file window 1 (WINDOW1)" (1-based, with the file's explanation when it has
+    /// one), "window 40/400", "preset Lung", "min-max", "percentile 1-99", "VOI LUT 1 (explanation)"; null for colour.
+    /// A window the standard calls invalid is replaced by min-max (and reported as such).</summary>
     public string? VoiSource { get; init; }
     /// <summary>True when the output was inverted (MONOCHROME1 or INVERSE, flipped by -Invert).</summary>
     public bool Inverted { get; init; }

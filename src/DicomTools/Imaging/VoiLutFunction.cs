@@ -7,3 +7,29 @@ public enum VoiLutFunction
     LinearExact,
     Sigmoid,
 }
+
+/// <summary>Conversions between <see cref="VoiLutFunction"/> and the defined terms of (0028,1056).</summary>
+public static class VoiLutFunctionNames
+{
+    /// <summary>The defined term: LINEAR, LINEAR_EXACT or SIGMOID.</summary>
+    public static string ToDicomTerm(this VoiLutFunction function) => function switch
+    {
+        VoiLutFunction.Linear => "LINEAR",
+        VoiLutFunction.LinearExact => "LINEAR_EXACT",
+        VoiLutFunction.Sigmoid => "SIGMOID",
+        _ => throw new ArgumentOutOfRangeException(nameof(function), function, "not a VOI LUT Function"),
+    };
+
+    /// <summary>Reads a defined term as the file writes it (padding and case ignored). Null or empty is LINEAR,
+    /// the standard's default; anything else unknown returns false.</summary>
+    public static bool TryParse(string? term, out VoiLutFunction function)
+    {
+        switch (term?.Trim().ToUpperInvariant())
+        {
+            case null or "" or "LINEAR": function = VoiLutFunction.Linear; return true;
+            case "LINEAR_EXACT": function = VoiLutFunction.LinearExact; return true;
+            case "SIGMOID": function = VoiLutFunction.Sigmoid; return true;
+            default: function = VoiLutFunction.Linear; return false;
+        }
+    }
+}

@@ -25,6 +25,10 @@ public sealed class DicomPixelData
     public required bool IsSigned { get; init; }
     public required Array Pixels { get; init; }
 
+    /// <summary>The file's header (as Get-DicomInfo gives it): typed attributes, any element by keyword or tag
+    /// (<c>$px.Header['PatientName']</c>), and what Export-DicomImage fills {Keyword} tokens from.</summary>
+    public DicomTools.Dicom.DicomInfo? Header { get; init; }
+
     public string? TransferSyntaxUID { get; init; }
     public string? SOPInstanceUID { get; init; }
     public string? Modality { get; init; }
@@ -51,13 +55,15 @@ public sealed class DicomPixelData
     public DicomLut? GreenPalette { get; init; }
     public DicomLut? BluePalette { get; init; }
 
-    private (double Min, double Max)? _modalityRange;
+    // A boxed pair, not a nullable struct: renders of one frame may run on several threads, and a reference is
+    // published atomically where a 24-byte struct could be read half-written.
+    private System.Runtime.CompilerServices.StrongBox<(double Min, double Max)>? _modalityRange;
 
     /// <summary>Smallest modality value of the frame (after rescale or Modality LUT), computed on first use.</summary>
-    public double ModalityMinimum => (_modalityRange ??= ModalityRange.Compute(this)).Min;
+    public double ModalityMinimum => (_modalityRange ??= new(ModalityRange.Compute(this))).Value.Min;
 
     /// <summary>Largest modality value of the frame (after rescale or Modality LUT), computed on first use.</summary>
-    public double ModalityMaximum => (_modalityRange ??= ModalityRange.Compute(this)).Max;
+    public double ModalityMaximum => (_modalityRange ??= new(ModalityRange.Compute(this))).Value.Max;
 
     public bool IsColor => SamplesPerPixel > 1 || PhotometricInterpretation == "PALETTE COLOR";
 

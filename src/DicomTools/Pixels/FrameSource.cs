@@ -13,7 +13,7 @@ namespace DicomTools.Pixels;
 public sealed class FrameSource : IDisposable
 {
     private readonly DicomElement _pixelData;
-    private FileStream? _stream;
+    private Stream? _stream;
     private IReadOnlyList<(int First, int Count)>? _frameFragments;
 
     private FrameSource(DicomFile file, DicomElement pixelData, FrameGeometry geometry, int numberOfFrames)
@@ -27,8 +27,9 @@ public sealed class FrameSource : IDisposable
     /// <summary>Reads the header of <paramref name="path"/> and locates its pixel data (native or encapsulated).</summary>
     public static FrameSource Open(string path) => Open(DicomFile.Open(path, DicomReadOptions.Full));
 
-    /// <summary>Frame access to an already read file (read with <see cref="DicomReadOptions.Full"/>).</summary>
-    public static FrameSource Open(DicomFile file)
+    /// <summary>Frame access to an already read file (read with <see cref="DicomReadOptions.Full"/>). A frame larger
+    /// than <paramref name="maxFrameBytes"/> once decoded is refused before anything is allocated.</summary>
+    public static FrameSource Open(DicomFile file, long maxFrameBytes = PixelGeometry.DefaultMaxFrameBytes)
     {
         var pixelData = file.PixelData ?? throw new PixelDataException("the file has no Pixel Data");
         if (file.Dataset[pixelData.Tag] is null || pixelData.ValueOffset < 0 && pixelData.Fragments is null && !pixelData.IsValueLoaded)
@@ -37,7 +38,7 @@ public sealed class FrameSource : IDisposable
         // taken for native samples.
         if (pixelData.HasUndefinedLength && pixelData.Fragments is null)
             throw new PixelDataException("the encapsulated Pixel Data was not read (header-only read): read the file in full for its frames");
-        var geometry = PixelGeometry.FromDataset(file.Dataset, pixelData.Tag);
+        var geometry = PixelGeometry.FromDataset(file.Dataset, pixelData.Tag, maxFrameBytes);
         var frames = PixelGeometry.NumberOfFrames(file.Dataset);
         return new FrameSource(file, pixelData, geometry, frames);
     }
@@ -130,7 +131,7 @@ public sealed class FrameSource : IDisposable
 
     private void ReadFromFile(long offset, Span<byte> destination)
     {
-        _stream ??= new FileStream(File.Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.RandomAccess);
+        _stream ??= File.OpenData() ?? throw new PixelDataException("the pixel data was left in a stream that cannot be reopened");
         _stream.Position = offset;
         var done = 0;
         while (done < destination.Length)

@@ -16,6 +16,7 @@ public sealed class PixelDataReader : IDisposable
     private readonly IFrameDecoder? _decoder;
     private readonly int _highBit;
     private readonly FrameAttributes _shared;
+    private readonly DicomInfo _header;
 
     private PixelDataReader(FrameSource source)
     {
@@ -24,11 +25,14 @@ public sealed class PixelDataReader : IDisposable
         _decoder = source.IsEncapsulated ? FrameDecoders.For(source.TransferSyntax) : null;
         _highBit = PixelGeometry.HighBit(_dataset, source.Geometry);
         _shared = FrameAttributes.ReadShared(_dataset, source.Geometry);
+        _header = new DicomInfo(source.File);
     }
 
     public static PixelDataReader Open(string path) => Open(DicomFile.Open(path, DicomReadOptions.Full));
 
-    public static PixelDataReader Open(DicomFile file) => new(FrameSource.Open(file));
+    /// <summary>Frames of an already read file; frames larger than <paramref name="maxFrameBytes"/> decoded are refused.</summary>
+    public static PixelDataReader Open(DicomFile file, long maxFrameBytes = PixelGeometry.DefaultMaxFrameBytes) =>
+        new(FrameSource.Open(file, maxFrameBytes));
 
     public DicomFile File => _source.File;
 
@@ -81,6 +85,7 @@ public sealed class PixelDataReader : IDisposable
             BitsStored = geometry.BitsStored,
             IsSigned = geometry.IsSigned,
             Pixels = pixels,
+            Header = _header,
             TransferSyntaxUID = _source.TransferSyntaxUID,
             SOPInstanceUID = _dataset.GetString(DicomTags.SOPInstanceUID),
             Modality = _dataset.GetString(DicomTags.Modality),

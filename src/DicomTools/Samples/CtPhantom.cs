@@ -110,6 +110,20 @@ public static class CtPhantom
             .AddPixelData(Render(size, slice));
     }
 
+    /// <summary>
+    /// A multi-frame CT object (frames are successive slices), for codec benchmarks that encode and decode many
+    /// frames in one process.
+    /// </summary>
+    public static void WriteMultiFrame(string path, int size, int frames)
+    {
+        var pixels = new ushort[(long)size * size * frames];
+        for (var f = 0; f < frames; f++) Render(size, f).CopyTo(pixels, (long)f * size * size);
+        Create(size, 0)
+            .Add(DicomTags.NumberOfFrames, DicomVR.IS, frames.ToString(System.Globalization.CultureInfo.InvariantCulture))
+            .AddPixelData(pixels)
+            .WriteFile(path);
+    }
+
     /// <summary>Writes one slice to <paramref name="path"/> (which must not exist).</summary>
     public static void Write(string path, int size = DefaultSize, int slice = 0, string? seriesInstanceUid = null, string? studyInstanceUid = null) =>
         Create(size, slice, seriesInstanceUid, studyInstanceUid).WriteFile(path);

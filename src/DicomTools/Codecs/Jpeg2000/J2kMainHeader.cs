@@ -1,0 +1,78 @@
+using System.Buffers.Binary;
+
+namespace DicomTools.Codecs.Jpeg2000;
+
+/// <summary>
+/// The little this decoder reads from a JPEG 2000 codestream itself (ISO/IEC 15444-1 Annex A): where the codestream
+/// starts (bare, or inside a JP2 file's 'jp2c' box) and whether the default coding style (COD) applies a
+/// multiple-component transform. OpenJPEG inverts that transform while decoding, so the samples it returns are
+/// RGB even when the DICOM header says YBR_RCT or YBR_ICT.
+/// </summary>
+internal static class J2kMainHeader
+{
+    private static ReadOnlySpan<byte> Jp2Signature => new byte[] { 0x00, 0x00, 0x00, 0x0C, 0x6A, 0x50, 0x20, 0x20, 0x0D, 0x0A, 0x87, 0x0A };
+
+    private const ushort StartOfCodestream = 0xFF4F;
+    private const ushort CodingStyleDefault = 0xFF52;
+    private const ushort StartOfTile = 0xFF90;
+    private const uint ContiguousCodestreamBox = 0x6A703263; // 'jp2c'
+
+    /// <summary>True when the data is a JP2 file (starts with the JPEG 2000 signature box), not a bare codestream.</summary>
+    public static bool IsJp2File(ReadOnlySpan<byte> data) => data.StartsWith(Jp2Signature);
+
+    /// <summary>
+    /// Whether the main header's COD marker switches the multiple-component transform on. False when the COD is
+    /// absent or the header cannot be walked (OpenJPEG then reports the real damage).
+    /// </summary>
+    public static bool UsesMultipleComponentTransform(ReadOnlySpan<byte> data)
+    {
+        var codestream = IsJp2File(data) ? FindContiguousCodestream(data) : data;
+        if (codestream.Length < 2 || BinaryPrimitives.ReadUInt16BigEndian(codestream) != StartOfCodestream) return false;
+
+        int position = 2;
+        // Every main-header marker segment is a 2-byte marker and a 2-byte length that counts itself; SOT ends it.
+        while (position + 4 <= codestream.Length)
+        {
+            ushort marker = BinaryPrimitives.ReadUInt16BigEndian(codestream.Slice(position));
+            if (marker == StartOfTile || (marker & 0xFF00) != 0xFF00) return false;
+            int length = BinaryPrimitives.ReadUInt16BigEndian(codestream.Slice(position + 2));
+            if (length < 2) return false;
+            if (marker == CodingStyleDefault)
+            {
+                // Lcod, Scod, then SGcod: progression order (1 byte), layers (2), multiple component transform (1).
+                const int mctOffset = 2 + 2 + 1 + 1 + 2;
+                return position + mctOffset < codestream.Length && length >= 7 && codestream[position + mctOffset] != 0;
+            }
+            position += 2 + length;
+        }
+        return false;
+    }
+
+    /// <summary>The contents of the top-level 'jp2c' box of a JP2 file, or an empty span.</summary>
+    private static ReadOnlySpan<byte> FindContiguousCodestream(ReadOnlySpan<byte> file)
+    {
+        long position = 0;
+        while (position + 8 <= file.Length)
+        {
+            long boxLength = BinaryPrimitives.ReadUInt32BigEndian(file.Slice((int)position));
+            uint type = BinaryPrimitives.ReadUInt32BigEndian(file.Slice((int)position + 4));
+            int headerLength = 8;
+            if (boxLength == 1)
+            {
+                if (position + 16 > file.Length) break;
+                ulong extended = BinaryPrimitives.ReadUInt64BigEndian(file.Slice((int)position + 8));
+                boxLength = extended > (ulong)file.Length ? file.Length - position : (long)extended;
+                headerLength = 16;
+            }
+            else if (boxLength == 0)
+            {
+                boxLength = file.Length - position; // the last box runs to the end of the file
+            }
+            if (boxLength < headerLength) break;
+            long end = Math.Min(position + boxLength, file.Length);
+            if (type == ContiguousCodestreamBox) return file.Slice((int)position + headerLength, (int)(end - position - headerLength));
+            position += boxLength;
+        }
+        return ReadOnlySpan<byte>.Empty;
+    }
+}

@@ -1,0 +1,98 @@
+using System.Management.Automation;
+using DicomTools.Dicom;
+using DicomTools.Imaging;
+using DicomTools.Pixels;
+
+namespace DicomTools.Commands;
+
+/// <summary>
+/// One frame to render or export, in whichever form it reached the cmdlet: a file already parsed (path and info
+/// inputs), decoded pixel data, or a display image. Jobs are made on the pipeline thread and run on workers.
+/// </summary>
+internal sealed class FrameJob
+{
+    private FrameJob(string path, int frame, int numberOfFrames)
+    {
+        Path = path;
+        Frame = frame;
+        NumberOfFrames = numberOfFrames;
+    }
+
+    public string Path { get; }
+    public int Frame { get; }
+    public int NumberOfFrames { get; }
+    /// <summary>Parsed file (pixel data located, not read) for path and info inputs.</summary>
+    public DicomFile? File { get; private init; }
+    public DicomPixelData? PixelData { get; private init; }
+    public DicomDisplayImage? Image { get; private init; }
+    /// <summary>Where an export writes this frame (resolved on the pipeline thread).</summary>
+    public string? Target { get; set; }
+
+    /// <summary>The header, for output names made from header values.</summary>
+    public DicomDataset? Header => File?.Dataset ?? PixelData?.Header?.Elements ?? Image?.Source?.Header?.Elements;
+
+    public static FrameJob ForPixelData(DicomPixelData pixels) =>
+        new(pixels.Path, pixels.Frame, pixels.NumberOfFrames) { PixelData = pixels };
+
+    public static FrameJob ForImage(DicomDisplayImage image) =>
+        new(image.Path, image.Frame, image.NumberOfFrames) { Image = image };
+
+    /// <summary>
+    /// Parses <paramref name="path"/> and makes one job per selected frame. Problems are reported through the
+    /// cmdlet (per file, per frame) and give no job.
+    /// </summary>
+    public static IEnumerable<FrameJob> ForFile(DicomCmdlet cmdlet, string path, int[]? selection)
+    {
+        DicomFile file;
+        int frames;
+        try
+        {
+            file = DicomFile.Open(path, DicomReadOptions.Full);
+            cmdlet.ReportWarnings(path, file.Warnings);
+            if (file.PixelData is null) throw new PixelDataException("the file has no Pixel Data");
+            frames = PixelGeometry.NumberOfFrames(file.Dataset);
+        }
+        catch (Exception e) when (FrameReading.IsFileProblem(e))
+        {
+            cmdlet.ReportError(path, e);
+            yield break;
+        }
+        foreach (var index in FrameReading.SelectFrames(cmdlet, path, selection, frames))
+            yield return new FrameJob(path, index, frames) { File = file };
+    }
+
+    /// <summary>The decoded frame (decoding it now for file jobs). Runs on a worker thread.</summary>
+    public DicomPixelData Decode()
+    {
+        if (PixelData is not null) return PixelData;
+        if (Image?.Source is { } source) return source;
+        if (File is null) throw new PixelDataException($"frame {Frame}: the image does not carry its pixel data");
+        using var reader = PixelDataReader.Open(File);
+        return reader.ReadFrame(Frame);
+    }
+
+    /// <summary>The display image (rendering it now unless the job is one). Runs on a worker thread.</summary>
+    public DicomDisplayImage Render(DisplaySettings settings, List<string> warnings) =>
+        Image ?? DisplayRenderer.Render(Decode(), settings, warnings.Add);
+}
+
+/// <summary>
+/// What a worker hands back: the result or the error, and the warnings met on the way (all written on the
+/// pipeline thread).
+/// </summary>
+internal sealed record JobOutcome<T>(T? Value, List<string> Warnings, Exception? Error)
+{
+    /// <summary>Runs <paramref name="body"/>, keeping its warnings even when it fails.</summary>
+    public static JobOutcome<T> Run(Func<List<string>, T> body)
+    {
+        var warnings = new List<string>();
+        try
+        {
+            return new JobOutcome<T>(body(warnings), warnings, null);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            return new JobOutcome<T>(default, warnings, e);
+        }
+    }
+}

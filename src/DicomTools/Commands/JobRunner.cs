@@ -1,0 +1,101 @@
+using System.Diagnostics;
+using System.Management.Automation;
+using DicomTools.Export;
+
+namespace DicomTools.Commands;
+
+/// <summary>
+/// Runs a cmdlet's frame jobs on worker threads (bounded by -ThrottleLimit) and hands each outcome back on the
+/// pipeline thread in input order: output, per-file errors and warnings, and throttled progress. Stopping the
+/// pipeline (Ctrl+C) cancels the work in flight.
+/// </summary>
+internal sealed class JobRunner<T> : IDisposable
+{
+    private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
+
+    private readonly DicomCmdlet _cmdlet;
+    private readonly Action<FrameJob, T> _onResult;
+    private readonly string _activity;
+    private readonly CancellationTokenSource _cancellation = new();
+    private readonly OrderedWorkQueue<FrameJob, JobOutcome<T>> _queue;
+    private readonly Stopwatch _clock = Stopwatch.StartNew();
+    private TimeSpan _lastProgress;
+    private int _done;
+    private bool _progressShown;
+
+    public JobRunner(DicomCmdlet cmdlet, Func<FrameJob, CancellationToken, JobOutcome<T>> work, int degree, Action<FrameJob, T> onResult, string activity)
+    {
+        _cmdlet = cmdlet;
+        _onResult = onResult;
+        _activity = activity;
+        _queue = new OrderedWorkQueue<FrameJob, JobOutcome<T>>(work, Math.Max(1, degree), _cancellation.Token);
+    }
+
+    public static int DefaultDegree => Environment.ProcessorCount;
+
+    public void Add(FrameJob job)
+    {
+        if (_cancellation.IsCancellationRequested) return;
+        IReadOnlyList<WorkItemResult<FrameJob, JobOutcome<T>>> ready;
+        try
+        {
+            ready = _queue.Add(job);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+        Handle(ready);
+    }
+
+    /// <summary>Writes everything still in flight (EndProcessing).</summary>
+    public void Finish()
+    {
+        try
+        {
+            Handle(_queue.Complete());
+        }
+        catch (OperationCanceledException)
+        {
+            // Stopped: nothing more is written.
+        }
+        if (_progressShown)
+            _cmdlet.WriteProgress(new ProgressRecord(1, _activity, "Done") { RecordType = ProgressRecordType.Completed });
+    }
+
+    public void Cancel() => _cancellation.Cancel();
+
+    private void Handle(IEnumerable<WorkItemResult<FrameJob, JobOutcome<T>>> results)
+    {
+        foreach (var result in results)
+        {
+            var job = result.Input;
+            _done++;
+            if (result.Error is OperationCanceledException && _cancellation.IsCancellationRequested) continue;
+            var outcome = result.Output;
+            if (outcome is not null) _cmdlet.ReportWarnings(job.Path, outcome.Warnings);
+            var error = result.Error ?? outcome?.Error;
+            if (error is OperationCanceledException && _cancellation.IsCancellationRequested) continue;
+            if (error is not null) _cmdlet.ReportError(job.Path, error);
+            else if (outcome is { Value: { } value }) _onResult(job, value);
+            ShowProgress();
+        }
+    }
+
+    private void ShowProgress()
+    {
+        var now = _clock.Elapsed;
+        if (now - _lastProgress < ProgressInterval) return;
+        _lastProgress = now;
+        _progressShown = true;
+        var rate = _done / Math.Max(now.TotalSeconds, 0.001);
+        _cmdlet.WriteProgress(new ProgressRecord(1, _activity, $"{_done} frame(s), {rate:0.#}/s") { PercentComplete = -1 });
+    }
+
+    public void Dispose()
+    {
+        _cancellation.Cancel();
+        _queue.Dispose();
+        _cancellation.Dispose();
+    }
+}

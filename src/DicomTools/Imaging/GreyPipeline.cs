@@ -1,0 +1,139 @@
+using DicomTools.Pixels;
+
+namespace DicomTools.Imaging;
+
+/// <summary>
+/// Modality LUT stage (PS3.3 C.11.1): stored value to modality value. A Modality LUT Sequence item wins over Rescale
+/// Slope/Intercept; with neither, the identity. Value equality (LUT by content) makes it part of a cache key.
+/// </summary>
+internal sealed record ModalityStage(double Slope, double Intercept, DicomLut? Lut, int LutFirstMapped)
+{
+    public static readonly ModalityStage Identity = new(1, 0, null, 0);
+
+    public static ModalityStage For(DicomPixelData frame, Action<string>? warn = null)
+    {
+        if (frame.ModalityLut is { EntryCount: > 0 } lut)
+            return new ModalityStage(1, 0, lut, lut.FirstMappedValueFor(frame.IsSigned));
+        double slope = frame.RescaleSlope ?? 1, intercept = frame.RescaleIntercept ?? 0;
+        if (!double.IsFinite(slope) || !double.IsFinite(intercept))
+        {
+            warn?.Invoke($"rescale slope {slope} / intercept {intercept} is not a finite number; using the stored values as they are");
+            return Identity;
+        }
+        return slope == 1 && intercept == 0 ? Identity : new ModalityStage(slope, intercept, null, 0);
+    }
+
+    public double Apply(double stored) =>
+        Lut is null ? stored * Slope + Intercept : Lut.Entries[LutIndex(stored - LutFirstMapped, Lut.EntryCount)];
+
+    /// <summary>True when a larger stored value never gives a smaller modality value (so min and max of the
+    /// stored values give min and max of the modality values).</summary>
+    public bool IsNonDecreasing => Lut is null && Slope >= 0;
+
+    /// <summary>Entry index for an input offset from the first mapped value: below the table the first entry, above
+    /// it the last (C.11.1.1, C.11.2.1.1); a fractional input uses the entry of its integer part; NaN the first.</summary>
+    public static int LutIndex(double offset, int count)
+    {
+        if (!(offset > 0)) return 0;
+        if (offset >= count - 1) return count - 1;
+        return (int)offset;
+    }
+}
+
+internal enum VoiKind
+{
+    /// <summary>Window Center/Width through a VOI LUT Function (C.11.2.1.2, C.11.2.1.3).</summary>
+    Window,
+    /// <summary>Linear map of [Low, High] onto the output range: min-max and percentile windows.</summary>
+    Range,
+    /// <summary>A VOI LUT Sequence item (C.11.2.1.1).</summary>
+    Lut,
+}
+
+/// <summary>
+/// VOI LUT stage: modality value to a value in [0, yMax] (not yet rounded). Only the fields of its
+/// <see cref="Kind"/> are meaningful; the others are zero so that equal stages compare equal.
+/// </summary>
+internal sealed record VoiStage(
+    VoiKind Kind,
+    double Center,
+    double Width,
+    VoiLutFunction Function,
+    double Low,
+    double High,
+    DicomLut? Lut,
+    int LutFirstMapped,
+    double LutMaxOutput)
+{
+    public static VoiStage Window(double center, double width, VoiLutFunction function) =>
+        new(VoiKind.Window, center, width, function, 0, 0, null, 0, 0);
+
+    public static VoiStage Range(double low, double high) =>
+        new(VoiKind.Range, 0, 0, VoiLutFunction.Linear, low, high, null, 0, 0);
+
+    /// <param name="bitsPerEntry">Entries run 0 .. 2^bits - 1, which maps to 0 .. yMax.</param>
+    public static VoiStage FromLut(DicomLut lut, int firstMapped, int bitsPerEntry) =>
+        new(VoiKind.Lut, 0, 0, VoiLutFunction.Linear, 0, 0, lut, firstMapped, Math.Pow(2, bitsPerEntry) - 1);
+
+    /// <summary>True when PS3.3 allows this window: width >= 1 for LINEAR (C.11.2.1.2.1), width > 0 for
+    /// LINEAR_EXACT and SIGMOID (C.11.2.1.3).</summary>
+    public static bool IsValidWindow(double center, double width, VoiLutFunction function) =>
+        double.IsFinite(center) && double.IsFinite(width) && (function == VoiLutFunction.Linear ? width >= 1 : width > 0);
+
+    public double Apply(double x, double yMax)
+    {
+        switch (Kind)
+        {
+            case VoiKind.Window:
+                switch (Function)
+                {
+                    case VoiLutFunction.Linear:
+                    {
+                        // C.11.2.1.2.1 with ymin = 0. For width 1 the middle branch is empty: x <= c - 0.5 -> 0, else yMax.
+                        double c = Center - 0.5, w = Width - 1;
+                        if (x <= c - w / 2) return 0;
+                        if (x > c + w / 2) return yMax;
+                        return ((x - c) / w + 0.5) * yMax;
+                    }
+                    case VoiLutFunction.LinearExact:
+                        // C.11.2.1.3.2
+                        if (x <= Center - Width / 2) return 0;
+                        if (x > Center + Width / 2) return yMax;
+                        return ((x - Center) / Width + 0.5) * yMax;
+                    default:
+                        // C.11.2.1.3.1
+                        return yMax / (1 + Math.Exp(-4 * (x - Center) / Width));
+                }
+            case VoiKind.Range:
+                // Same as a LINEAR window with c = (Low + High + 1) / 2, w = High - Low + 1 (DCMTK's min-max
+                // window), written directly so the end points land exactly on 0 and yMax.
+                if (x <= Low) return 0;
+                if (x >= High) return yMax;
+                return (x - Low) / (High - Low) * yMax;
+            default:
+                return Lut!.Entries[ModalityStage.LutIndex(Math.Floor(x) - LutFirstMapped, Lut.EntryCount)] / LutMaxOutput * yMax;
+        }
+    }
+}
+
+/// <summary>
+/// Stored value to display level: modality, VOI and presentation composed in double precision and rounded once
+/// (floor(v + 0.5), clamped). Inversion is applied to the rounded level (max - level), exactly as the reference
+/// renderings do, so an inverted image is the exact complement of the plain one.
+/// </summary>
+internal sealed record GreyPipeline(ModalityStage Modality, VoiStage Voi, bool Invert, int OutputMax)
+{
+    public int Level(double stored)
+    {
+        int level = RoundToLevel(Voi.Apply(Modality.Apply(stored), OutputMax), OutputMax);
+        return Invert ? OutputMax - level : level;
+    }
+
+    /// <summary>floor(v + 0.5) clamped to 0..max; NaN gives 0.</summary>
+    public static int RoundToLevel(double v, int max)
+    {
+        if (!(v >= 0)) return 0;
+        if (v >= max) return max;
+        return (int)(v + 0.5);
+    }
+}

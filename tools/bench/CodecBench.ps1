@@ -1,0 +1,73 @@
+<#
+.SYNOPSIS
+    Decode throughput per transfer syntax: a 100-frame 512x512 12-bit CT is encoded with DCMTK / GDCM (when
+    installed), then decoded by DicomTools (frames/s inside the process, and the whole process) and by dcmdjpeg,
+    dcmdrle, dcmdjpls and gdcmconv --raw (whole process: they decode every frame and write the file).
+#>
+param(
+    [Parameter(Mandatory)][string]$ModulePath,
+    [Parameter(Mandatory)][string]$WorkDirectory,
+    [Parameter(Mandatory)][Collections.Generic.List[object]]$Results,
+    [int]$Frames = 100
+)
+$ErrorActionPreference = 'Stop'
+New-Item -ItemType Directory -Force -Path $WorkDirectory | Out-Null
+$native = Join-Path $WorkDirectory 'native.dcm'
+if (-not (Test-Path $native)) { [DicomTools.Samples.CtPhantom]::WriteMultiFrame($native, 512, $Frames) }
+
+$encodings = @(
+    @{ Name = 'RLE Lossless'; File = 'rle.dcm'; Make = @('dcmcrle', $native); Reference = @('dcmdrle') }
+    @{ Name = 'JPEG Lossless SV1 (.70)'; File = 'jpegll-sv1.dcm'; Make = @('dcmcjpeg', '+e1', $native); Reference = @('dcmdjpeg') }
+    @{ Name = 'JPEG Lossless SV6 (.57)'; File = 'jpegll-sv6.dcm'; Make = @('dcmcjpeg', '+el', '+sv', '6', $native); Reference = @('dcmdjpeg') }
+    @{ Name = 'JPEG Extended 12-bit (.51)'; File = 'jpeg-ext.dcm'; Make = @('dcmcjpeg', '+ee', $native); Reference = @('dcmdjpeg') }
+    @{ Name = 'JPEG-LS Lossless (.80)'; File = 'jpegls.dcm'; Make = @('dcmcjpls', $native); Reference = @('dcmdjpls') }
+    @{ Name = 'JPEG 2000 Lossless (.90)'; File = 'j2k.dcm'; Make = @('gdcmconv', '--j2k', $native); Reference = @() }
+)
+
+function Get-PwshCommand {
+    $process = [Environment]::ProcessPath
+    if ([IO.Path]::GetFileNameWithoutExtension($process) -eq 'dotnet') { return @($process, (Join-Path $PSHOME 'pwsh.dll')) }
+    return @($process)
+}
+$pwsh = Get-PwshCommand
+$hasGdcm = [bool](Get-Command gdcmconv -ErrorAction SilentlyContinue)
+
+$cases = @(@{ Name = 'Explicit VR LE (native)'; Path = $native; Reference = @() })
+foreach ($e in $encodings) {
+    $path = Join-Path $WorkDirectory $e.File
+    if (-not (Test-Path $path)) {
+        if (-not (Get-Command $e.Make[0] -ErrorAction SilentlyContinue)) { Write-Host "  $($e.Name): $($e.Make[0]) not installed, skipped"; continue }
+        & $e.Make[0] @($e.Make | Select-Object -Skip 1) $path
+        if ($LASTEXITCODE -ne 0) { Write-Host "  $($e.Name): encoding failed, skipped"; continue }
+    }
+    $cases += @{ Name = $e.Name; Path = $path; Reference = $e.Reference }
+}
+
+foreach ($case in $cases) {
+    Write-Host "(c) decode $($case.Name)"
+    $timing = Join-Path $WorkDirectory 'timing.txt'
+    $script = @"
+Import-Module '$ModulePath'
+`$null = Get-DicomPixelData -LiteralPath '$($case.Path)' -Frame 0
+`$sw = [Diagnostics.Stopwatch]::StartNew()
+`$n = (Get-DicomPixelData -LiteralPath '$($case.Path)' | Measure-Object).Count
+`$sw.Stop()
+[IO.File]::WriteAllText('$timing', "`$n `$(`$sw.Elapsed.TotalSeconds)")
+"@
+    $sw = [Diagnostics.Stopwatch]::StartNew()
+    & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script
+    $sw.Stop()
+    $n, $inner = (Get-Content $timing -Raw).Trim() -split ' '
+    $Results.Add([pscustomobject]@{ Job = "(c) decode $($case.Name), $Frames x 512x512"; Tool = 'DicomTools'; Seconds = $sw.Elapsed.TotalSeconds; PerSecond = [int]$n / [double]$inner; MBps = $null; PeakMB = $null; Note = ('{0:0.0} frames/s in process' -f ([int]$n / [double]$inner)) })
+
+    $tools = @($case.Reference | ForEach-Object { , @($_, $case.Path, (Join-Path $WorkDirectory 'decoded.dcm')) })
+    if ($hasGdcm -and $case.Path -ne $native) { $tools += , @('gdcmconv', '--raw', $case.Path, (Join-Path $WorkDirectory 'decoded.dcm')) }
+    foreach ($tool in $tools) {
+        if (-not (Get-Command $tool[0] -ErrorAction SilentlyContinue)) { continue }
+        $sw = [Diagnostics.Stopwatch]::StartNew()
+        & $tool[0] @($tool | Select-Object -Skip 1)
+        $sw.Stop()
+        $Results.Add([pscustomobject]@{ Job = "(c) decode $($case.Name), $Frames x 512x512"; Tool = $tool[0]; Seconds = $sw.Elapsed.TotalSeconds; PerSecond = $Frames / $sw.Elapsed.TotalSeconds; MBps = $null; PeakMB = $null; Note = 'whole process, writes the decoded file' })
+        Remove-Item (Join-Path $WorkDirectory 'decoded.dcm') -ErrorAction SilentlyContinue
+    }
+}
