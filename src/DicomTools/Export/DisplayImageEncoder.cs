@@ -1,11 +1,9 @@
-using System.Runtime.InteropServices;
 using DicomTools.Imaging;
 using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.Compression.Zlib;
 using SixLabors.ImageSharp.Formats;
 using SixLabors.ImageSharp.Formats.Bmp;
 using SixLabors.ImageSharp.Formats.Jpeg;
-using SixLabors.ImageSharp.Formats.Png;
 using SixLabors.ImageSharp.Formats.Tiff;
 using SixLabors.ImageSharp.Formats.Tiff.Constants;
 using SixLabors.ImageSharp.Formats.Webp;
@@ -14,7 +12,8 @@ using SixLabors.ImageSharp.PixelFormats;
 namespace DicomTools.Export;
 
 /// <summary>
-/// Writes display images to PNG, JPEG, BMP, TIFF or WebP. Grey stays grey all the way to the file (ImageSharp
+/// Writes display images to PNG (our <see cref="PngWriter"/>, for speed), JPEG, BMP, TIFF or WebP (ImageSharp).
+/// Grey stays grey all the way to the file (ImageSharp
 /// <see cref="L8"/>/<see cref="L16"/> images, PNG colour type 0, one-component JPEG, BlackIsZero TIFF): going through
 /// RGBA would triple the work and the file size for nothing. Stateless and thread-safe: encoder objects are made per
 /// call (they are small; the pixel work dominates) and never shared while mutable.
@@ -35,6 +34,11 @@ public static class DisplayImageEncoder
                 $"Display image {image} has {image.Pixels?.LongLength ?? 0} pixel bytes; {image.Width}x{image.Height} "
                 + $"{(image.IsColor ? "RGB" : "grey")} needs {expected}.", nameof(image));
 
+        if (format == ImageFormat.Png)
+        {
+            PngWriter.Write8(image.Pixels, image.Width, image.Height, samplesPerPixel, output, options.CompressionLevel);
+            return;
+        }
         if (image.IsColor)
         {
             using Image<Rgb24> rgb = Image.LoadPixelData<Rgb24>(image.Pixels, image.Width, image.Height);
@@ -73,29 +77,11 @@ public static class DisplayImageEncoder
             return;
         }
 
-        using Image<L16> grey = Image.LoadPixelData(MemoryMarshal.Cast<ushort, L16>(pixels), width, height);
-        grey.Save(output, new PngEncoder
-        {
-            ColorType = PngColorType.Grayscale,
-            BitDepth = PngBitDepth.Bit16,
-            CompressionLevel = ToPngLevel(options.CompressionLevel),
-            ChunkFilter = PngChunkFilter.ExcludeAll,
-        });
+        PngWriter.WriteGrey16(pixels, width, height, output, options.CompressionLevel);
     }
 
     private static IImageEncoder CreateEncoder(ImageFormat format, bool isColor, EncodeOptions options) => format switch
     {
-        ImageFormat.Png => new PngEncoder
-        {
-            // Stated explicitly: left unset, ImageSharp picks the colour type from the pixel type and metadata, and
-            // a later change there must not silently turn grey output into RGB.
-            ColorType = isColor ? PngColorType.Rgb : PngColorType.Grayscale,
-            BitDepth = PngBitDepth.Bit8,
-            CompressionLevel = ToPngLevel(options.CompressionLevel),
-            // No pHYs/gAMA/tEXt/eXIf: the pixels carry no real-world resolution or gamma, and nothing from the
-            // DICOM header may leak into a file a user might share.
-            ChunkFilter = PngChunkFilter.ExcludeAll,
-        },
         ImageFormat.Jpeg => new JpegEncoder
         {
             Quality = options.Quality,
@@ -134,19 +120,6 @@ public static class DisplayImageEncoder
 
     // The ImageSharp enums number levels 0-9 in order (Level0 = 0 ... Level9 = 9); mapped by name, not by cast, so a
     // renumbering upstream cannot change what we write.
-    private static PngCompressionLevel ToPngLevel(int level) => level switch
-    {
-        0 => PngCompressionLevel.Level0,
-        1 => PngCompressionLevel.Level1,
-        2 => PngCompressionLevel.Level2,
-        3 => PngCompressionLevel.Level3,
-        4 => PngCompressionLevel.Level4,
-        5 => PngCompressionLevel.Level5,
-        6 => PngCompressionLevel.Level6,
-        7 => PngCompressionLevel.Level7,
-        8 => PngCompressionLevel.Level8,
-        _ => PngCompressionLevel.Level9,
-    };
 
     private static DeflateCompressionLevel ToDeflateLevel(int level) => level switch
     {
