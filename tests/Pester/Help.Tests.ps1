@@ -27,7 +27,7 @@ BeforeDiscovery {
             $command = Get-Command $_.Command
             $name = $_.Parameter
             $stated = "$((Get-Help $_.Command -Full).parameters.parameter | Where-Object name -eq $name | ForEach-Object defaultValue)"
-            $command.ImplementingType.GetProperty($name) -and $stated -match '^(None|-?\d+(\.\d+)?$|True$|False$|The number of processors$)'
+            $command.ImplementingType.GetProperty($name) -and $stated -match '^(None\b|-?\d+(\.\d+)?$|True$|False$|The number of processors$)'
         })
 
     # The examples, straight from the markdown: one case per ### Example with its ```powershell code.
