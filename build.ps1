@@ -112,7 +112,8 @@ function Invoke-UnitTests {
     [pscustomobject]@{
         Passed  = [int]$counters.passed
         Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
-        Skipped = [int]$counters.notExecuted
+        # Skipped tests are in the total but not executed (the TRX notExecuted counter stays 0 for them).
+        Skipped = [int]$counters.total - [int]$counters.executed
         Note    = ''
     }
 }

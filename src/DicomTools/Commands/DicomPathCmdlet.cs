@@ -53,6 +53,12 @@ public abstract class DicomCmdlet : PSCmdlet
             {
                 if (Directory.Exists(resolved))
                 {
+                    // Folders streaming in from Get-ChildItem -Recurse are not mistakes: skip them quietly.
+                    if (MyInvocation.ExpectingInput)
+                    {
+                        WriteVerbose($"Skipping folder '{resolved}'.");
+                        continue;
+                    }
                     WriteError(new ErrorRecord(
                         new IOException($"'{resolved}' is a directory; pass files, e.g. Get-ChildItem -Recurse -File | {MyInvocation.MyCommand.Name}"),
                         "PathIsDirectory", ErrorCategory.InvalidArgument, resolved));
@@ -138,6 +144,7 @@ public abstract class DicomCmdlet : PSCmdlet
             FileNotFoundException or DirectoryNotFoundException => ("PathNotFound", ErrorCategory.ObjectNotFound),
             IOException => ("FileError", ErrorCategory.ReadError),
             OperationCanceledException => ("Cancelled", ErrorCategory.OperationStopped),
+            NotSupportedException => ("NotSupported", ErrorCategory.InvalidOperation),
             ArgumentException => ("InvalidDisplaySettings", ErrorCategory.InvalidArgument),
             _ => ("UnexpectedError", ErrorCategory.NotSpecified),
         };
@@ -149,7 +156,7 @@ public abstract class DicomCmdlet : PSCmdlet
     }
 
     /// <summary>The message without the "(Parameter 'x') Actual value was y." .NET appends to argument exceptions.</summary>
-    private static string PlainMessage(Exception exception)
+    internal static string PlainMessage(Exception exception)
     {
         if (exception is not ArgumentException { ParamName: { } name }) return exception.Message;
         var message = exception.Message;

@@ -107,7 +107,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
             }
             catch (ArgumentException e)
             {
-                Fail(e.Message, "InvalidOutputTemplate");
+                Fail(PlainMessage(e), "InvalidOutputTemplate");
             }
             var fromExtension = ImageFormats.FromExtension(Path);
             if (Format is null && fromExtension is null)
@@ -172,8 +172,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
                 _warnedFrameToken = true;
                 WriteWarning($"{job.Path} has {job.NumberOfFrames} frames but -Path has no {{Frame}} token: frames after the first would need the same file name and are refused.");
             }
-            var header = job.Header;
-            relative = _template.Expand(job.Path, job.Frame, keyword => header?.Find(keyword)?.GetText());
+            relative = _template.Expand(job.Path, job.Frame, job.HeaderText);
         }
         else
         {
@@ -198,7 +197,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         if (bitDepth == 16)
         {
             var pixels = job.Decode();
-            if (pixels.IsColor) throw new ArgumentException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
+            if (pixels.IsColor) throw new NotSupportedException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
             var settings = job.Image?.Settings ?? DisplaySettings.Default;
             var grey = DisplayRenderer.RenderGrey16(pixels, settings, warnings.Add);
             return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, pixels.Columns, pixels.Rows, stream, format, options), overwrite, token);

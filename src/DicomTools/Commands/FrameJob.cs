@@ -28,8 +28,15 @@ internal sealed class FrameJob
     /// <summary>Where an export writes this frame (resolved on the pipeline thread).</summary>
     public string? Target { get; set; }
 
-    /// <summary>The header, for output names made from header values.</summary>
-    public DicomDataset? Header => File?.Dataset ?? PixelData?.Header?.Elements ?? Image?.Source?.Header?.Elements;
+    /// <summary>
+    /// The text of a header attribute (File Meta Information included) for output names; null when absent.
+    /// </summary>
+    public string? HeaderText(string keyword)
+    {
+        if (File is not null) return (File.FileMetaInformation.Find(keyword) ?? File.Dataset.Find(keyword))?.GetText();
+        var header = PixelData?.Header ?? Image?.Source?.Header;
+        return header?.GetElement(keyword)?.GetText();
+    }
 
     public static FrameJob ForPixelData(DicomPixelData pixels) =>
         new(pixels.Path, pixels.Frame, pixels.NumberOfFrames) { PixelData = pixels };

@@ -17,7 +17,8 @@ public sealed class GetDicomPixelDataCommand : DicomPathCmdlet
 
     /// <summary>Headers from Get-DicomInfo; each one's file is decoded.</summary>
     [Parameter(Mandatory = true, ParameterSetName = InfoSet, ValueFromPipeline = true)]
-    public DicomInfo[] InputObject { get; set; } = Array.Empty<DicomInfo>();
+    [Alias("InputObject")]
+    public DicomInfo[] DicomInfo { get; set; } = Array.Empty<DicomInfo>();
 
     /// <summary>Frames to decode, 0-based; negative numbers count from the end (-1 is the last). All frames when absent.</summary>
     [Parameter]
@@ -26,7 +27,7 @@ public sealed class GetDicomPixelDataCommand : DicomPathCmdlet
 
     protected override void ProcessRecord()
     {
-        var paths = ParameterSetName == InfoSet ? InputObject.Select(i => i.Path) : ResolveInputPaths();
+        var paths = ParameterSetName == InfoSet ? DicomInfo.Select(i => i.Path) : ResolveInputPaths();
         foreach (var path in paths)
         {
             if (Stopping) return;
