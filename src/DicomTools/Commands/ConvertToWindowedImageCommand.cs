@@ -20,7 +20,7 @@ public sealed class ConvertToWindowedImageCommand : DicomPathCmdlet, IDisposable
     private const string InfoSet = "Info";
 
     private DisplaySettings _settings = DisplaySettings.Default;
-    private JobRunner<DicomDisplayImage>? _runner;
+    private JobRunner<FrameJob, DicomDisplayImage>? _runner;
 
     /// <summary>Decoded frames from Get-DicomPixelData.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PixelDataSet, ValueFromPipeline = true)]
@@ -82,13 +82,13 @@ public sealed class ConvertToWindowedImageCommand : DicomPathCmdlet, IDisposable
     /// <summary>Most frames rendered at once (default: the number of processors).</summary>
     [Parameter]
     [ValidateRange(1, 256)]
-    public int ThrottleLimit { get; set; } = JobRunner<DicomDisplayImage>.DefaultDegree;
+    public int ThrottleLimit { get; set; } = JobRunner.DefaultDegree;
 
     protected override void BeginProcessing()
     {
         _settings = DisplaySettingsBinder.Build(this, WindowIndex, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert);
         var settings = _settings;
-        _runner = new JobRunner<DicomDisplayImage>(this,
+        _runner = new JobRunner<FrameJob, DicomDisplayImage>(this,
             (job, _) => JobOutcome<DicomDisplayImage>.Run(warnings => job.Render(settings, warnings)),
             ThrottleLimit, (_, image) => WriteObject(image), "ConvertTo-WindowedImage");
     }
@@ -105,7 +105,7 @@ public sealed class ConvertToWindowedImageCommand : DicomPathCmdlet, IDisposable
     private IEnumerable<FrameJob> Jobs() => ParameterSetName switch
     {
         PixelDataSet => PixelData.Select(FrameJob.ForPixelData),
-        InfoSet => DicomInfo.SelectMany(info => FrameJob.ForFile(this, info.Path, Frame)),
+        InfoSet => DicomInfo.SelectMany(info => FrameJob.ForInfo(this, info, Frame)),
         _ => ResolveInputPaths().SelectMany(path => FrameJob.ForFile(this, path, Frame)),
     };
 

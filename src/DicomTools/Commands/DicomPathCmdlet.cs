@@ -51,7 +51,24 @@ public abstract class DicomCmdlet : PSCmdlet
         {
             foreach (var resolved in Resolve(input, literal))
             {
-                if (Directory.Exists(resolved))
+                // One stat per file: whether it exists and whether it is a folder.
+                FileAttributes attributes;
+                try
+                {
+                    attributes = File.GetAttributes(resolved);
+                }
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{resolved}' because it does not exist."),
+                        "PathNotFound", ErrorCategory.ObjectNotFound, resolved));
+                    continue;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    ReportError(resolved, e);
+                    continue;
+                }
+                if ((attributes & FileAttributes.Directory) != 0)
                 {
                     // Folders streaming in from Get-ChildItem -Recurse are not mistakes: skip them quietly.
                     if (MyInvocation.ExpectingInput)
@@ -69,38 +86,28 @@ public abstract class DicomCmdlet : PSCmdlet
         }
     }
 
-    private List<string> Resolve(string input, bool literal)
+    /// <summary>Provider paths for one input; errors for other providers and unmatched paths are written here.</summary>
+    private IReadOnlyList<string> Resolve(string input, bool literal)
     {
-        var results = new List<string>();
         try
         {
             if (literal)
             {
                 var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(input, out var provider, out _);
-                if (!IsFileSystem(provider))
-                {
-                    WriteNotFileSystem(input, provider);
-                    return results;
-                }
-                if (!File.Exists(path) && !Directory.Exists(path))
-                {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{path}' because it does not exist."),
-                        "PathNotFound", ErrorCategory.ObjectNotFound, path));
-                    return results;
-                }
-                results.Add(path);
-                return results;
+                if (IsFileSystem(provider)) return new[] { path };
+                WriteNotFileSystem(input, provider);
+                return Array.Empty<string>();
             }
 
             var paths = SessionState.Path.GetResolvedProviderPathFromPSPath(input, out var wildcardProvider);
             if (!IsFileSystem(wildcardProvider))
             {
                 WriteNotFileSystem(input, wildcardProvider);
-                return results;
+                return Array.Empty<string>();
             }
-            results.AddRange(paths);
             if (paths.Count == 0 && WildcardPattern.ContainsWildcardCharacters(input))
                 WriteVerbose($"No files match '{input}'.");
+            return paths;
         }
         catch (ItemNotFoundException e)
         {
@@ -114,7 +121,7 @@ public abstract class DicomCmdlet : PSCmdlet
         {
             WriteError(new ErrorRecord(e, "NotFileSystemPath", ErrorCategory.InvalidArgument, input));
         }
-        return results;
+        return Array.Empty<string>();
     }
 
     private static bool IsFileSystem(ProviderInfo provider) =>

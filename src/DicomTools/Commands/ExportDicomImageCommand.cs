@@ -25,7 +25,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     private string? _outputDirectory;
     private ImageFormat _format;
     private EncodeOptions _options = EncodeOptions.Default;
-    private JobRunner<string>? _runner;
+    private JobRunner<FrameJob, string>? _runner;
     private readonly HashSet<string> _targets = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
     private bool _warnedFrameToken;
 
@@ -92,7 +92,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     /// <summary>Most images encoded at once (default: the number of processors).</summary>
     [Parameter]
     [ValidateRange(1, 256)]
-    public int ThrottleLimit { get; set; } = JobRunner<string>.DefaultDegree;
+    public int ThrottleLimit { get; set; } = JobRunner.DefaultDegree;
 
     protected override void BeginProcessing()
     {
@@ -129,7 +129,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         var options = _options;
         var overwrite = Force.IsPresent;
         var bitDepth = BitDepth;
-        _runner = new JobRunner<string>(this,
+        _runner = new JobRunner<FrameJob, string>(this,
             (job, token) => JobOutcome<string>.Run(warnings => Write(job, format, options, overwrite, bitDepth, warnings, token)),
             ThrottleLimit,
             (_, written) => { if (PassThru) WriteObject(new FileInfo(written)); },
@@ -155,7 +155,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     private IEnumerable<FrameJob> Jobs() => ParameterSetName switch
     {
         PixelDataSet => PixelData.Select(FrameJob.ForPixelData),
-        InfoSet => DicomInfo.SelectMany(info => FrameJob.ForFile(this, info.Path, Frame)),
+        InfoSet => DicomInfo.SelectMany(info => FrameJob.ForInfo(this, info, Frame)),
         SourcePathSet => ResolveFilePaths(SourcePath, literal: true).SelectMany(path => FrameJob.ForFile(this, path, Frame)),
         _ => Image.Select(FrameJob.ForImage),
     };

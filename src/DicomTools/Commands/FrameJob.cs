@@ -9,7 +9,7 @@ namespace DicomTools.Commands;
 /// One frame to render or export, in whichever form it reached the cmdlet: a file already parsed (path and info
 /// inputs), decoded pixel data, or a display image. Jobs are made on the pipeline thread and run on workers.
 /// </summary>
-internal sealed class FrameJob
+internal sealed class FrameJob : IFileJob
 {
     private FrameJob(string path, int frame, int numberOfFrames)
     {
@@ -48,14 +48,24 @@ internal sealed class FrameJob
     /// Parses <paramref name="path"/> and makes one job per selected frame. Problems are reported through the
     /// cmdlet (per file, per frame) and give no job.
     /// </summary>
-    public static IEnumerable<FrameJob> ForFile(DicomCmdlet cmdlet, string path, int[]? selection)
+    public static IEnumerable<FrameJob> ForFile(DicomCmdlet cmdlet, string path, int[]? selection) => ForFile(cmdlet, path, selection, null);
+
+    /// <summary>
+    /// Jobs for the file a Get-DicomInfo object describes. Its header read is reused when it already located the
+    /// pixel data (native data: one read of the file instead of two); encapsulated data is read again in full.
+    /// </summary>
+    public static IEnumerable<FrameJob> ForInfo(DicomCmdlet cmdlet, DicomInfo info, int[]? selection) =>
+        ForFile(cmdlet, info.Path, selection,
+            info.File.PixelData is { Fragments: null, HasUndefinedLength: false, ValueOffset: >= 0 } && !info.File.TransferSyntax.IsDeflated ? info.File : null);
+
+    private static IEnumerable<FrameJob> ForFile(DicomCmdlet cmdlet, string path, int[]? selection, DicomFile? alreadyRead)
     {
         DicomFile file;
         int frames;
         try
         {
-            file = DicomFile.Open(path, DicomReadOptions.Full);
-            cmdlet.ReportWarnings(path, file.Warnings);
+            file = alreadyRead ?? DicomFile.Open(path, DicomReadOptions.Full);
+            if (alreadyRead is null) cmdlet.ReportWarnings(path, file.Warnings);
             if (file.PixelData is null) throw new PixelDataException("the file has no Pixel Data");
             frames = PixelGeometry.NumberOfFrames(file.Dataset);
         }

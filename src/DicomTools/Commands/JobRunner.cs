@@ -4,39 +4,50 @@ using DicomTools.Export;
 
 namespace DicomTools.Commands;
 
+/// <summary>A unit of a cmdlet's work that belongs to one file (for errors, warnings and progress).</summary>
+internal interface IFileJob
+{
+    string Path { get; }
+}
+
+internal static class JobRunner
+{
+    /// <summary>Default -ThrottleLimit: one worker per processor.</summary>
+    public static int DefaultDegree => Environment.ProcessorCount;
+}
+
 /// <summary>
 /// Runs a cmdlet's frame jobs on worker threads (bounded by -ThrottleLimit) and hands each outcome back on the
 /// pipeline thread in input order: output, per-file errors and warnings, and throttled progress. Stopping the
 /// pipeline (Ctrl+C) cancels the work in flight.
 /// </summary>
-internal sealed class JobRunner<T> : IDisposable
+internal sealed class JobRunner<TJob, T> : IDisposable where TJob : IFileJob
 {
     private static readonly TimeSpan ProgressInterval = TimeSpan.FromMilliseconds(500);
 
     private readonly DicomCmdlet _cmdlet;
-    private readonly Action<FrameJob, T> _onResult;
+    private readonly Action<TJob, T> _onResult;
     private readonly string _activity;
     private readonly CancellationTokenSource _cancellation = new();
-    private readonly OrderedWorkQueue<FrameJob, JobOutcome<T>> _queue;
+    private readonly OrderedWorkQueue<TJob, JobOutcome<T>> _queue;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private TimeSpan _lastProgress;
     private int _done;
     private bool _progressShown;
 
-    public JobRunner(DicomCmdlet cmdlet, Func<FrameJob, CancellationToken, JobOutcome<T>> work, int degree, Action<FrameJob, T> onResult, string activity)
+    public JobRunner(DicomCmdlet cmdlet, Func<TJob, CancellationToken, JobOutcome<T>> work, int degree, Action<TJob, T> onResult, string activity, int maxInFlight = 0)
     {
         _cmdlet = cmdlet;
         _onResult = onResult;
         _activity = activity;
-        _queue = new OrderedWorkQueue<FrameJob, JobOutcome<T>>(work, Math.Max(1, degree), _cancellation.Token);
+        _queue = new OrderedWorkQueue<TJob, JobOutcome<T>>(work, Math.Max(1, degree), _cancellation.Token, maxInFlight == 0 ? 0 : Math.Max(maxInFlight, degree));
     }
 
-    public static int DefaultDegree => Environment.ProcessorCount;
 
-    public void Add(FrameJob job)
+    public void Add(TJob job)
     {
         if (_cancellation.IsCancellationRequested) return;
-        IReadOnlyList<WorkItemResult<FrameJob, JobOutcome<T>>> ready;
+        IReadOnlyList<WorkItemResult<TJob, JobOutcome<T>>> ready;
         try
         {
             ready = _queue.Add(job);
@@ -65,7 +76,7 @@ internal sealed class JobRunner<T> : IDisposable
 
     public void Cancel() => _cancellation.Cancel();
 
-    private void Handle(IEnumerable<WorkItemResult<FrameJob, JobOutcome<T>>> results)
+    private void Handle(IEnumerable<WorkItemResult<TJob, JobOutcome<T>>> results)
     {
         foreach (var result in results)
         {
@@ -89,7 +100,7 @@ internal sealed class JobRunner<T> : IDisposable
         _lastProgress = now;
         _progressShown = true;
         var rate = _done / Math.Max(now.TotalSeconds, 0.001);
-        _cmdlet.WriteProgress(new ProgressRecord(1, _activity, $"{_done} frame(s), {rate:0.#}/s") { PercentComplete = -1 });
+        _cmdlet.WriteProgress(new ProgressRecord(1, _activity, $"{_done} done, {rate:0.#}/s") { PercentComplete = -1 });
     }
 
     public void Dispose()

@@ -112,6 +112,9 @@ public sealed class DicomInfo
     public string? VOILUTFunction { get; }
     public string? PresentationLUTShape { get; }
 
+    /// <summary>The file as read (header only: Pixel Data located, not loaded).</summary>
+    internal DicomFile File => _file;
+
     /// <summary>True when the file has Pixel Data (or Float / Double Float Pixel Data).</summary>
     public bool HasPixelData => _file.PixelData is not null;
 

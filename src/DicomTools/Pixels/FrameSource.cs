@@ -38,6 +38,9 @@ public sealed class FrameSource : IDisposable
         // taken for native samples.
         if (pixelData.HasUndefinedLength && pixelData.Fragments is null)
             throw new PixelDataException("the encapsulated Pixel Data was not read (header-only read): read the file in full for its frames");
+        // Offsets in a deflated file point into the inflated stream, which only a full read keeps.
+        if (file.TransferSyntax.IsDeflated && !pixelData.IsValueLoaded && pixelData.Fragments is null)
+            throw new PixelDataException("the Pixel Data of a deflated file was not read (header-only read): read the file in full for its frames");
         var geometry = PixelGeometry.FromDataset(file.Dataset, pixelData.Tag, maxFrameBytes);
         var frames = PixelGeometry.NumberOfFrames(file.Dataset);
         return new FrameSource(file, pixelData, geometry, frames);
