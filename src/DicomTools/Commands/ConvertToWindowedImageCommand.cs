@@ -84,12 +84,19 @@ public sealed class ConvertToWindowedImageCommand : DicomPathCmdlet, IDisposable
     [ValidateRange(1, 256)]
     public int ThrottleLimit { get; set; } = JobRunner.DefaultDegree;
 
+    /// <summary>Largest decoded frame accepted, in bytes (Rows x Columns x Samples x bytes per sample); larger
+    /// frames are refused with an error before anything is allocated. Default 512 MiB.</summary>
+    [Parameter]
+    [ValidateRange(1L, long.MaxValue)]
+    public long MaxImageBytes { get; set; } = PixelGeometry.DefaultMaxFrameBytes;
+
     protected override void BeginProcessing()
     {
         _settings = DisplaySettingsBinder.Build(this, WindowIndex, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert);
         var settings = _settings;
+        var maxFrameBytes = MaxImageBytes;
         _runner = new JobRunner<FrameJob, DicomDisplayImage>(this,
-            (job, _) => JobOutcome<DicomDisplayImage>.Run(warnings => job.Render(settings, warnings)),
+            (job, _) => JobOutcome<DicomDisplayImage>.Run(warnings => job.Render(settings, warnings, maxFrameBytes)),
             ThrottleLimit, (_, image) => WriteObject(image), "ConvertTo-WindowedImage");
     }
 

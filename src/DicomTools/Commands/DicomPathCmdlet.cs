@@ -157,7 +157,8 @@ public abstract class DicomCmdlet : PSCmdlet
         };
         var record = new ErrorRecord(exception, id, categoryOverride ?? category, path)
         {
-            ErrorDetails = new ErrorDetails($"{path}: {PlainMessage(exception)}"),
+            // Messages can quote header text and file names: escaped, so they cannot drive the terminal.
+            ErrorDetails = new ErrorDetails(TextEscaper.Escape($"{path}: {PlainMessage(exception)}")),
         };
         WriteError(record);
     }
@@ -176,6 +177,6 @@ public abstract class DicomCmdlet : PSCmdlet
 
     internal void ReportWarnings(string path, IEnumerable<string> warnings)
     {
-        foreach (var warning in warnings) WriteWarning($"{path}: {warning}");
+        foreach (var warning in warnings) WriteWarning(TextEscaper.Escape($"{path}: {warning}"));
     }
 }

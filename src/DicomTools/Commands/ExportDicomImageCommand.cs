@@ -94,6 +94,12 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     [ValidateRange(1, 256)]
     public int ThrottleLimit { get; set; } = JobRunner.DefaultDegree;
 
+    /// <summary>Largest decoded frame accepted, in bytes (Rows x Columns x Samples x bytes per sample); larger
+    /// frames are refused with an error before anything is allocated. Default 512 MiB.</summary>
+    [Parameter]
+    [ValidateRange(1L, long.MaxValue)]
+    public long MaxImageBytes { get; set; } = PixelGeometry.DefaultMaxFrameBytes;
+
     protected override void BeginProcessing()
     {
         if ((Path is null) == (OutputDirectory is null))
@@ -129,8 +135,9 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         var options = _options;
         var overwrite = Force.IsPresent;
         var bitDepth = BitDepth;
+        var maxFrameBytes = MaxImageBytes;
         _runner = new JobRunner<FrameJob, string>(this,
-            (job, token) => JobOutcome<string>.Run(warnings => Write(job, format, options, overwrite, bitDepth, warnings, token)),
+            (job, token) => JobOutcome<string>.Run(warnings => Write(job, format, options, overwrite, bitDepth, maxFrameBytes, warnings, token)),
             ThrottleLimit,
             (_, written) => { if (PassThru) WriteObject(new FileInfo(written)); },
             "Export-DicomImage");
@@ -191,18 +198,18 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
 
     /// <summary>Renders (when needed), encodes and writes one image atomically. Runs on a worker thread.</summary>
     private static string Write(FrameJob job, ImageFormat format, EncodeOptions options, bool overwrite, int bitDepth,
-        List<string> warnings, CancellationToken token)
+        long maxFrameBytes, List<string> warnings, CancellationToken token)
     {
         var target = job.Target!;
         if (bitDepth == 16)
         {
-            var pixels = job.Decode();
+            var pixels = job.Decode(maxFrameBytes);
             if (pixels.IsColor) throw new NotSupportedException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
             var settings = job.Image?.Settings ?? DisplaySettings.Default;
             var grey = DisplayRenderer.RenderGrey16(pixels, settings, warnings.Add);
             return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, pixels.Columns, pixels.Rows, stream, format, options), overwrite, token);
         }
-        var image = job.Render(DisplaySettings.Default, warnings);
+        var image = job.Render(DisplaySettings.Default, warnings, maxFrameBytes);
         return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(image, stream, format, options), overwrite, token);
     }
 

@@ -79,18 +79,18 @@ internal sealed class FrameJob : IFileJob
     }
 
     /// <summary>The decoded frame (decoding it now for file jobs). Runs on a worker thread.</summary>
-    public DicomPixelData Decode()
+    public DicomPixelData Decode(long maxFrameBytes)
     {
         if (PixelData is not null) return PixelData;
         if (Image?.Source is { } source) return source;
         if (File is null) throw new PixelDataException($"frame {Frame}: the image does not carry its pixel data");
-        using var reader = PixelDataReader.Open(File);
+        using var reader = PixelDataReader.Open(File, maxFrameBytes);
         return reader.ReadFrame(Frame);
     }
 
     /// <summary>The display image (rendering it now unless the job is one). Runs on a worker thread.</summary>
-    public DicomDisplayImage Render(DisplaySettings settings, List<string> warnings) =>
-        Image ?? DisplayRenderer.Render(Decode(), settings, warnings.Add);
+    public DicomDisplayImage Render(DisplaySettings settings, List<string> warnings, long maxFrameBytes) =>
+        Image ?? DisplayRenderer.Render(Decode(maxFrameBytes), settings, warnings.Add);
 }
 
 /// <summary>

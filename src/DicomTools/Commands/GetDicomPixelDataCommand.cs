@@ -25,13 +25,19 @@ public sealed class GetDicomPixelDataCommand : DicomPathCmdlet
     [ValidateNotNullOrEmpty]
     public int[]? Frame { get; set; }
 
+    /// <summary>Largest decoded frame accepted, in bytes (Rows x Columns x Samples x bytes per sample); larger
+    /// frames are refused with an error before anything is allocated. Default 512 MiB.</summary>
+    [Parameter]
+    [ValidateRange(1L, long.MaxValue)]
+    public long MaxImageBytes { get; set; } = PixelGeometry.DefaultMaxFrameBytes;
+
     protected override void ProcessRecord()
     {
         var paths = ParameterSetName == InfoSet ? DicomInfo.Select(i => i.Path) : ResolveInputPaths();
         foreach (var path in paths)
         {
             if (Stopping) return;
-            foreach (var frame in FrameReading.ReadFrames(this, path, Frame))
+            foreach (var frame in FrameReading.ReadFrames(this, path, Frame, MaxImageBytes))
             {
                 if (Stopping) return;
                 WriteObject(frame);
@@ -43,14 +49,14 @@ public sealed class GetDicomPixelDataCommand : DicomPathCmdlet
 /// <summary>Decoding a file's selected frames with per-file and per-frame errors, shared by the cmdlets that decode.</summary>
 internal static class FrameReading
 {
-    public static IEnumerable<DicomPixelData> ReadFrames(DicomCmdlet cmdlet, string path, int[]? selection)
+    public static IEnumerable<DicomPixelData> ReadFrames(DicomCmdlet cmdlet, string path, int[]? selection, long maxFrameBytes)
     {
         PixelDataReader reader;
         try
         {
             var file = DicomFile.Open(path, DicomReadOptions.Full);
             cmdlet.ReportWarnings(path, file.Warnings);
-            reader = PixelDataReader.Open(file);
+            reader = PixelDataReader.Open(file, maxFrameBytes);
         }
         catch (Exception e) when (IsFileProblem(e))
         {

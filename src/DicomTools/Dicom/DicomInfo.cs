@@ -142,7 +142,7 @@ public sealed class DicomInfo
         return inMeta ?? Elements.Find(keywordOrTag);
     }
 
-    public override string ToString() => Name;
+    public override string ToString() => TextEscaper.Escape(Name);
 
     private static DicomDataset? FrameDisplay(DicomDataset ds, DicomTag attribute) =>
         FunctionalGroups.Holder(ds, 0, FunctionalGroups.MacroFor(attribute), attribute);

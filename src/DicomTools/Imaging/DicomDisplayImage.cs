@@ -35,5 +35,5 @@ public sealed class DicomDisplayImage
     public DisplaySettings? Settings { get; init; }
 
     public override string ToString() =>
-        $"{System.IO.Path.GetFileName(Path)} frame {Frame}: {Width}x{Height} {(IsColor ? "RGB" : "grey")} {VoiSource}";
+        DicomTools.Dicom.TextEscaper.Escape($"{System.IO.Path.GetFileName(Path)} frame {Frame}: {Width}x{Height} {(IsColor ? "RGB" : "grey")} {VoiSource}");
 }

@@ -85,5 +85,5 @@ public sealed class DicomLut : IEquatable<DicomLut>
     }
 
     public override string ToString() =>
-        $"{EntryCount} entries from {FirstMappedValue}, {BitsPerEntry} bits{(Explanation is null ? "" : " (" + Explanation + ")")}";
+        DicomTools.Dicom.TextEscaper.Escape($"{EntryCount} entries from {FirstMappedValue}, {BitsPerEntry} bits{(Explanation is null ? "" : " (" + Explanation + ")")}");
 }

@@ -68,5 +68,5 @@ public sealed class DicomPixelData
     public bool IsColor => SamplesPerPixel > 1 || PhotometricInterpretation == "PALETTE COLOR";
 
     public override string ToString() =>
-        $"{System.IO.Path.GetFileName(Path)} frame {Frame} of {NumberOfFrames}: {Columns}x{Rows} {PhotometricInterpretation} {BitsStored}/{BitsAllocated}-bit {(IsSigned ? "signed" : "unsigned")}";
+        DicomTools.Dicom.TextEscaper.Escape($"{System.IO.Path.GetFileName(Path)} frame {Frame} of {NumberOfFrames}: {Columns}x{Rows} {PhotometricInterpretation} {BitsStored}/{BitsAllocated}-bit {(IsSigned ? "signed" : "unsigned")}");
 }

@@ -9,8 +9,11 @@ namespace DicomTools.Pixels;
 /// </summary>
 public static class PixelGeometry
 {
-    /// <summary>Largest decoded frame accepted by default (bytes). Arrays in .NET hold at most about 2 GB anyway.</summary>
-    public const long DefaultMaxFrameBytes = 1L << 30;
+    /// <summary>
+    /// Largest decoded frame accepted by default (bytes): 512 MiB, e.g. 16384 x 16384 16-bit grey. A header claiming
+    /// more is far likelier damaged or hostile than real; -MaxImageBytes raises it for the rare huge image.
+    /// </summary>
+    public const long DefaultMaxFrameBytes = 512L * 1024 * 1024;
 
     public static FrameGeometry FromDataset(DicomDataset ds, DicomTag pixelTag, long maxFrameBytes = DefaultMaxFrameBytes)
     {
