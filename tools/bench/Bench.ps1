@@ -99,9 +99,13 @@ if ($hasPydicom) {
 # ---------------------------------------------------------------- (c) decode throughput per transfer syntax
 & (Join-Path $PSScriptRoot 'CodecBench.ps1') -ModulePath $ModulePath -WorkDirectory (Join-Path $WorkDirectory 'codecs') -Results $results
 
+# ---------------------------------------------------------------- (d) soak
+& (Join-Path $PSScriptRoot 'Soak.ps1') -ModulePath $ModulePath -WorkDirectory (Join-Path $WorkDirectory 'soak') -Results $results
+
 Write-Host ''
 Write-Host 'Results (whole processes, start-up included; figures vary with the machine):'
 $results | Format-Table Job, Tool, @{ n = 'Seconds'; e = { '{0:0.00}' -f $_.Seconds } }, @{ n = 'Items/s'; e = { '{0:0.0}' -f $_.PerSecond } },
-    @{ n = 'MB/s'; e = { if ($null -ne $_.MBps) { '{0:0.0}' -f $_.MBps } } }, @{ n = 'Peak MB'; e = { if ($_.PeakMB) { '{0:0}' -f $_.PeakMB } } }, Note -AutoSize | Out-Host
+    @{ n = 'MB/s'; e = { if ($null -ne $_.MBps) { '{0:0.0}' -f $_.MBps } } }, @{ n = 'Peak MB'; e = { if ($_.PeakMB) { '{0:0}' -f $_.PeakMB } } }, Note -AutoSize |
+    Out-String -Width 250 | Out-Host
 $ourPeak = ($results | Where-Object { $_.Tool -eq 'DicomTools' -and $_.Job -like '(a)*' }).PeakMB
 Write-Host ('Target: peak memory of (a) under 300 MB: {0}' -f $(if ($ourPeak -lt 300) { 'met' } else { 'NOT met' }))

@@ -7,7 +7,7 @@
 param(
     [Parameter(Mandatory)][string]$ModulePath,
     [Parameter(Mandatory)][string]$WorkDirectory,
-    [Parameter(Mandatory)][Collections.Generic.List[object]]$Results,
+    [Parameter(Mandatory)][AllowEmptyCollection()][Collections.Generic.List[object]]$Results,
     [int]$Frames = 100
 )
 $ErrorActionPreference = 'Stop'
