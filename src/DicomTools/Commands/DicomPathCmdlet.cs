@@ -89,6 +89,10 @@ public abstract class DicomCmdlet : PSCmdlet
     /// <summary>Provider paths for one input; errors for other providers and unmatched paths are written here.</summary>
     private IReadOnlyList<string> Resolve(string input, bool literal)
     {
+        // Absolute file-system paths (what Get-ChildItem's PSPath and scripts mostly pass) need no provider lookup,
+        // which costs more than reading a DICOM header; everything else goes through the session's providers.
+        if ((literal || !WildcardPattern.ContainsWildcardCharacters(input)) && TryAbsoluteFileSystemPath(input, out var direct))
+            return new[] { direct };
         try
         {
             if (literal)
@@ -122,6 +126,21 @@ public abstract class DicomCmdlet : PSCmdlet
             WriteError(new ErrorRecord(e, "NotFileSystemPath", ErrorCategory.InvalidArgument, input));
         }
         return Array.Empty<string>();
+    }
+
+    private const string FileSystemQualifier = "Microsoft.PowerShell.Core\\FileSystem::";
+    private const string ShortFileSystemQualifier = "FileSystem::";
+
+    /// <summary>A fully qualified path, bare or qualified with the FileSystem provider, normalised; false otherwise.</summary>
+    private static bool TryAbsoluteFileSystemPath(string input, out string path)
+    {
+        var candidate = input;
+        if (candidate.StartsWith(FileSystemQualifier, StringComparison.OrdinalIgnoreCase)) candidate = candidate[FileSystemQualifier.Length..];
+        else if (candidate.StartsWith(ShortFileSystemQualifier, StringComparison.OrdinalIgnoreCase)) candidate = candidate[ShortFileSystemQualifier.Length..];
+        path = "";
+        if (!Path.IsPathFullyQualified(candidate)) return false;
+        path = Path.GetFullPath(candidate);
+        return true;
     }
 
     private static bool IsFileSystem(ProviderInfo provider) =>

@@ -15,7 +15,9 @@ internal sealed class ByteSource : IDisposable
 
     private readonly Stream _stream;
     private readonly bool _ownsStream;
-    private readonly byte[] _buffer = new byte[BufferSize];
+    // Rented: a header scan opens thousands of files, and a fresh 64 KiB buffer each would be zeroed for nothing.
+    private readonly byte[] _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
+    private bool _disposed;
     private int _bufferStart;   // index of the next unread byte in _buffer
     private int _bufferEnd;     // one past the last valid byte in _buffer
     private long _bufferOrigin; // stream position of _buffer[0]
@@ -195,7 +197,10 @@ internal sealed class ByteSource : IDisposable
 
     public void Dispose()
     {
+        if (_disposed) return;
+        _disposed = true;
         if (_ownsStream) _stream.Dispose();
+        System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
     }
 
     /// <summary>Reads one stream then another; for handing the buffered head plus the rest to an inflater.</summary>

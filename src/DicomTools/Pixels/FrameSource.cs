@@ -89,8 +89,7 @@ public sealed class FrameSource : IDisposable
     /// </summary>
     public byte[] ReadEncodedFrame(int index)
     {
-        if (index < 0 || index >= NumberOfFrames)
-            throw new ArgumentOutOfRangeException(nameof(index), $"frame {index} does not exist: the file has {NumberOfFrames} frame(s) (0-based)");
+        CheckIndex(index);
         return IsEncapsulated ? ReadEncapsulatedFrame(index) : ReadNativeFrame(index);
     }
 
@@ -100,6 +99,63 @@ public sealed class FrameSource : IDisposable
         Geometry.BitsAllocated == 1 ? (int)(index * Geometry.SampleCount % 8) : 0;
 
     private byte[] ReadNativeFrame(int index)
+    {
+        var (start, length) = NativeFrameRange(index);
+        var frame = new byte[length];
+        CopyNative(start, frame);
+        return frame;
+    }
+
+    /// <summary>
+    /// Reads native frame <paramref name="index"/> straight into <paramref name="destination"/> (exactly
+    /// <see cref="NativeFrameLength"/> bytes; not for 1-bit data, whose frames need not start on a byte).
+    /// </summary>
+    public void ReadNativeFrameInto(int index, Span<byte> destination)
+    {
+        CheckIndex(index);
+        if (IsEncapsulated || Geometry.BitsAllocated == 1) throw new InvalidOperationException("only whole-byte native frames are read in place");
+        var (start, length) = NativeFrameRange(index);
+        if (destination.Length != length) throw new ArgumentException($"{destination.Length} bytes given for a frame of {length}", nameof(destination));
+        CopyNative(start, destination);
+    }
+
+    /// <summary>
+    /// Frame <paramref name="index"/> of encapsulated data, its fragments joined into a buffer rented from the shared
+    /// pool: dispose the result to give it back.
+    /// </summary>
+    public EncodedFrame RentEncodedFrame(int index)
+    {
+        CheckIndex(index);
+        if (!IsEncapsulated) throw new InvalidOperationException("native frames are read with ReadNativeFrameInto");
+        var (first, count, total) = EncapsulatedFrameRange(index);
+        var buffer = System.Buffers.ArrayPool<byte>.Shared.Rent((int)total);
+        try
+        {
+            CopyFragments(first, count, buffer.AsSpan(0, (int)total));
+        }
+        catch
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(buffer);
+            throw;
+        }
+        return new EncodedFrame(buffer, (int)total);
+    }
+
+    /// <summary>Throws the frame's error now when native frame <paramref name="index"/> is not all there, so the
+    /// caller allocates nothing for a frame it cannot fill.</summary>
+    public void CheckNativeFrame(int index)
+    {
+        CheckIndex(index);
+        _ = NativeFrameRange(index);
+    }
+
+    private void CheckIndex(int index)
+    {
+        if (index < 0 || index >= NumberOfFrames)
+            throw new ArgumentOutOfRangeException(nameof(index), $"frame {index} does not exist: the file has {NumberOfFrames} frame(s) (0-based)");
+    }
+
+    private (long Start, long Length) NativeFrameRange(int index)
     {
         long start, length;
         if (Geometry.BitsAllocated == 1)
@@ -122,14 +178,13 @@ public sealed class FrameSource : IDisposable
                 $"({Geometry.Rows}x{Geometry.Columns}x{Geometry.SamplesPerPixel} samples of {Geometry.BitsAllocated} bits x {NumberOfFrames} frame(s) need {needed})");
         }
         if (length > Array.MaxLength) throw new PixelDataException($"frame {index} is {length} bytes, more than this reader can hold");
-        var frame = new byte[length];
-        if (_pixelData.IsValueLoaded)
-        {
-            _pixelData.RawValue.Span.Slice((int)start, (int)length).CopyTo(frame);
-            return frame;
-        }
-        ReadFromFile(_pixelData.ValueOffset + start, frame);
-        return frame;
+        return (start, length);
+    }
+
+    private void CopyNative(long start, Span<byte> destination)
+    {
+        if (_pixelData.IsValueLoaded) _pixelData.RawValue.Span.Slice((int)start, destination.Length).CopyTo(destination);
+        else ReadFromFile(_pixelData.ValueOffset + start, destination);
     }
 
     private void ReadFromFile(long offset, Span<byte> destination)
@@ -147,6 +202,14 @@ public sealed class FrameSource : IDisposable
 
     private byte[] ReadEncapsulatedFrame(int index)
     {
+        var (first, count, total) = EncapsulatedFrameRange(index);
+        var frame = new byte[total];
+        CopyFragments(first, count, frame);
+        return frame;
+    }
+
+    private (int First, int Count, long Total) EncapsulatedFrameRange(int index)
+    {
         var fragments = _pixelData.Fragments!;
         _frameFragments ??= MapFramesToFragments(fragments);
         if (index >= _frameFragments.Count)
@@ -155,17 +218,21 @@ public sealed class FrameSource : IDisposable
         long total = 0;
         for (var i = first; i < first + count; i++) total += fragments.Fragments[i].Length;
         if (total > Array.MaxLength) throw new PixelDataException($"frame {index} is {total} bytes, more than this reader can hold");
-        var frame = new byte[total];
+        return (first, count, total);
+    }
+
+    private void CopyFragments(int first, int count, Span<byte> destination)
+    {
+        var fragments = _pixelData.Fragments!;
         var at = 0;
         for (var i = first; i < first + count; i++)
         {
             var fragment = fragments.Fragments[i];
-            var target = frame.AsSpan(at, (int)fragment.Length);
+            var target = destination.Slice(at, (int)fragment.Length);
             if (fragments.InMemoryData is { } memory) memory.AsSpan((int)fragment.Offset, (int)fragment.Length).CopyTo(target);
             else ReadFromFile(fragment.Offset, target);
             at += (int)fragment.Length;
         }
-        return frame;
     }
 
     /// <summary>Which fragments make up each frame (PS3.5 A.4).</summary>
@@ -271,5 +338,28 @@ public sealed class FrameSource : IDisposable
     {
         _stream?.Dispose();
         _stream = null;
+    }
+}
+
+/// <summary>One encapsulated frame's bytes in a pooled buffer; disposing gives the buffer back.</summary>
+public sealed class EncodedFrame : IDisposable
+{
+    private byte[]? _buffer;
+
+    internal EncodedFrame(byte[] buffer, int length)
+    {
+        _buffer = buffer;
+        Length = length;
+    }
+
+    public int Length { get; }
+
+    public ReadOnlySpan<byte> Span => (_buffer ?? throw new ObjectDisposedException(nameof(EncodedFrame))).AsSpan(0, Length);
+
+    public void Dispose()
+    {
+        if (_buffer is null) return;
+        System.Buffers.ArrayPool<byte>.Shared.Return(_buffer);
+        _buffer = null;
     }
 }

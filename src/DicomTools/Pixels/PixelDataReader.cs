@@ -44,31 +44,44 @@ public sealed class PixelDataReader : IDisposable
     public DicomPixelData ReadFrame(int index)
     {
         var geometry = _source.Geometry;
-        var encoded = _source.ReadEncodedFrame(index);
         Array pixels;
         string photometric;
         if (_source.IsEncapsulated)
         {
             var decoder = _decoder ?? throw new PixelDataException(
                 $"transfer syntax {_source.TransferSyntax.Name} ({_source.TransferSyntaxUID}) is not supported yet");
-            var decoded = new byte[geometry.FrameByteLength];
-            try
-            {
-                photometric = decoder.Decode(encoded, geometry, decoded);
-            }
-            catch (CodecException e)
-            {
-                throw new CodecException($"frame {index}: {decoder.Name}: {e.Message}", e);
-            }
             // Codecs put samples in the low bits: the header's Bits Stored and Pixel Representation decide the rest.
-            pixels = SampleUnpacker.Unpack(decoded, geometry, new SampleLayout(false, false, false, 0, geometry.BitsStored - 1, false));
+            var layout = new SampleLayout(false, false, false, 0, geometry.BitsStored - 1, false);
+            using var encoded = _source.RentEncodedFrame(index);
+            if (SampleUnpacker.CanFinishInPlace(geometry, layout))
+            {
+                pixels = SampleUnpacker.Allocate(geometry, layout);
+                photometric = Decode(decoder, encoded.Span, geometry, SampleUnpacker.BytesOf(pixels), index);
+                SampleUnpacker.FinishInPlace(pixels, geometry, layout);
+            }
+            else
+            {
+                var decoded = new byte[geometry.FrameByteLength];
+                photometric = Decode(decoder, encoded.Span, geometry, decoded, index);
+                pixels = SampleUnpacker.Unpack(decoded, geometry, layout);
+            }
         }
         else
         {
             photometric = geometry.PhotometricInterpretation;
             var layout = new SampleLayout(_source.IsBigEndianNative, geometry.PlanarConfiguration == 1 && geometry.SamplesPerPixel > 1,
                 _source.IsNativeSubsampled, _source.NativeBitOffset(index), _highBit, _source.IsFloat);
-            pixels = SampleUnpacker.Unpack(encoded, geometry, layout);
+            if (SampleUnpacker.CanFinishInPlace(geometry, layout))
+            {
+                _source.CheckNativeFrame(index);
+                pixels = SampleUnpacker.Allocate(geometry, layout);
+                _source.ReadNativeFrameInto(index, SampleUnpacker.BytesOf(pixels));
+                SampleUnpacker.FinishInPlace(pixels, geometry, layout);
+            }
+            else
+            {
+                pixels = SampleUnpacker.Unpack(_source.ReadEncodedFrame(index), geometry, layout);
+            }
         }
 
         var frame = FrameAttributes.ReadForFrame(_dataset, index, _shared);
@@ -103,6 +116,18 @@ public sealed class PixelDataReader : IDisposable
             GreenPalette = _shared.GreenPalette,
             BluePalette = _shared.BluePalette,
         };
+    }
+
+    private static string Decode(IFrameDecoder decoder, ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination, int index)
+    {
+        try
+        {
+            return decoder.Decode(encoded, geometry, destination);
+        }
+        catch (CodecException e)
+        {
+            throw new CodecException($"frame {index}: {decoder.Name}: {e.Message}", e);
+        }
     }
 
     public void Dispose() => _source.Dispose();

@@ -20,6 +20,103 @@ public readonly record struct SampleLayout(
 /// </summary>
 public static class SampleUnpacker
 {
+    /// <summary>
+    /// True when the frame's bytes, as stored or as a codec writes them, already are the final sample layout: whole
+    /// 8-, 16-, 32- or 64-bit samples, interleaved, at full resolution. Such a frame is read or decoded straight into
+    /// the array of <see cref="Allocate"/> and finished there, with no copy (a frame is often half a megabyte, and
+    /// every extra copy is another large-object allocation).
+    /// </summary>
+    public static bool CanFinishInPlace(FrameGeometry g, SampleLayout layout) =>
+        g.BitsAllocated is 8 or 16 or 32 || (layout.IsFloat && g.BitsAllocated == 64)
+            ? !layout.Subsampled422 && !(layout.Planar && g.SamplesPerPixel > 1)
+            : false;
+
+    /// <summary>The typed array that will hold the frame (see <see cref="CanFinishInPlace"/>).</summary>
+    public static Array Allocate(FrameGeometry g, SampleLayout layout)
+    {
+        if (g.SampleCount > Array.MaxLength) throw new PixelDataException($"a frame of {g.SampleCount} samples is more than this reader can hold");
+        var count = (int)g.SampleCount;
+        if (layout.IsFloat) return g.BitsAllocated == 64 ? new double[count] : new float[count];
+        return (g.BitsAllocated, g.IsSigned) switch
+        {
+            (8, false) => new byte[count],
+            (8, true) => new sbyte[count],
+            (16, false) => new ushort[count],
+            (16, true) => new short[count],
+            (32, false) => new uint[count],
+            (32, true) => new int[count],
+            _ => throw new PixelDataException($"Bits Allocated {g.BitsAllocated} has no in-place layout"),
+        };
+    }
+
+    /// <summary>The bytes of an array made by <see cref="Allocate"/>, for a reader or codec to fill.</summary>
+    public static Span<byte> BytesOf(Array samples) => samples switch
+    {
+        byte[] a => a,
+        sbyte[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        ushort[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        short[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        uint[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        int[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        float[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        double[] a => MemoryMarshal.AsBytes(a.AsSpan()),
+        _ => throw new ArgumentException($"{samples.GetType().Name} is not a sample array", nameof(samples)),
+    };
+
+    /// <summary>Fixes byte order, then shifts, masks and sign-extends the samples of <paramref name="samples"/> where they lie.</summary>
+    public static void FinishInPlace(Array samples, FrameGeometry g, SampleLayout layout)
+    {
+        var bytes = BytesOf(samples);
+        var size = layout.IsFloat ? g.BitsAllocated / 8 : g.BytesPerSample;
+        if (layout.BigEndian != !BitConverter.IsLittleEndian) SwapInPlace(bytes, size);
+        if (layout.IsFloat) return;
+        var shift = layout.HighBit + 1 - g.BitsStored;
+        switch (g.BitsAllocated)
+        {
+            case 8: Finish(bytes, g.BitsStored, shift, g.IsSigned); break;
+            case 16: Finish(MemoryMarshal.Cast<byte, ushort>(bytes), g.BitsStored, shift, g.IsSigned); break;
+            case 32: Finish(MemoryMarshal.Cast<byte, uint>(bytes), g.BitsStored, shift, g.IsSigned); break;
+        }
+    }
+
+    /// <summary>
+    /// Each sample shifted down from the High Bit and masked to Bits Stored; when signed, sign-extended from its top
+    /// stored bit, written back as the two's-complement bit pattern of the signed type of the same width.
+    /// </summary>
+    private static void Finish(Span<byte> samples, int bitsStored, int shift, bool signed)
+    {
+        if (bitsStored >= 8 && shift == 0) return; // 8 of 8 bits: the byte is the value, signed or not
+        var mask = (1 << bitsStored) - 1;
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var v = (samples[i] >> shift) & mask;
+            samples[i] = (byte)(signed ? SignExtend(v, bitsStored) : v);
+        }
+    }
+
+    private static void Finish(Span<ushort> samples, int bitsStored, int shift, bool signed)
+    {
+        if (bitsStored >= 16 && shift == 0) return;
+        var mask = (1 << bitsStored) - 1;
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var v = (samples[i] >> shift) & mask;
+            samples[i] = (ushort)(signed ? SignExtend(v, bitsStored) : v);
+        }
+    }
+
+    private static void Finish(Span<uint> samples, int bitsStored, int shift, bool signed)
+    {
+        if (bitsStored >= 32 && shift == 0) return;
+        var mask = bitsStored >= 32 ? uint.MaxValue : (1u << bitsStored) - 1;
+        for (var i = 0; i < samples.Length; i++)
+        {
+            var v = (samples[i] >> shift) & mask;
+            samples[i] = signed && bitsStored < 32 ? (uint)((int)(v ^ (1u << (bitsStored - 1))) - (1 << (bitsStored - 1))) : v;
+        }
+    }
+
+    /// <summary>Any layout: stored bytes to a new typed array (planes interleaved, 4:2:2 expanded, packed bits unpacked).</summary>
     public static Array Unpack(ReadOnlySpan<byte> frame, FrameGeometry g, SampleLayout layout)
     {
         if (layout.IsFloat)
@@ -149,60 +246,29 @@ public static class SampleUnpacker
 
     private static Array Finish8(byte[] raw, FrameGeometry g, int highBit)
     {
-        var shift = highBit + 1 - g.BitsStored;
-        if (!g.IsSigned)
-        {
-            if (g.BitsStored == 8) return raw;
-            var mask = (1 << g.BitsStored) - 1;
-            for (var i = 0; i < raw.Length; i++) raw[i] = (byte)((raw[i] >> shift) & mask);
-            return raw;
-        }
+        Finish(raw.AsSpan(), g.BitsStored, highBit + 1 - g.BitsStored, g.IsSigned);
+        if (!g.IsSigned) return raw;
         var signed = new sbyte[raw.Length];
-        var bits = g.BitsStored;
-        for (var i = 0; i < raw.Length; i++) signed[i] = (sbyte)SignExtend((raw[i] >> shift) & ((1 << bits) - 1), bits);
+        MemoryMarshal.Cast<byte, sbyte>(raw.AsSpan()).CopyTo(signed);
         return signed;
     }
 
     private static Array Finish16(ushort[] raw, FrameGeometry g, int highBit)
     {
-        var shift = highBit + 1 - g.BitsStored;
-        var bits = Math.Min(g.BitsStored, 16);
-        var mask = (1 << bits) - 1;
-        if (!g.IsSigned)
-        {
-            if (bits == 16) return raw;
-            for (var i = 0; i < raw.Length; i++) raw[i] = (ushort)((raw[i] >> shift) & mask);
-            return raw;
-        }
-        var signed = MemoryMarshal.Cast<ushort, short>(raw.AsSpan());
-        var result = new short[raw.Length];
-        if (bits == 16 && shift == 0)
-        {
-            signed.CopyTo(result);
-            return result;
-        }
-        for (var i = 0; i < raw.Length; i++) result[i] = (short)SignExtend((raw[i] >> shift) & mask, bits);
-        return result;
+        Finish(raw.AsSpan(), Math.Min(g.BitsStored, 16), highBit + 1 - g.BitsStored, g.IsSigned);
+        if (!g.IsSigned) return raw;
+        var signed = new short[raw.Length];
+        MemoryMarshal.Cast<ushort, short>(raw.AsSpan()).CopyTo(signed);
+        return signed;
     }
 
     private static Array Finish32(uint[] raw, FrameGeometry g, int highBit)
     {
-        var shift = highBit + 1 - g.BitsStored;
-        var bits = Math.Min(g.BitsStored, 32);
-        var mask = bits == 32 ? uint.MaxValue : (1u << bits) - 1;
-        if (!g.IsSigned)
-        {
-            if (bits == 32) return raw;
-            for (var i = 0; i < raw.Length; i++) raw[i] = (raw[i] >> shift) & mask;
-            return raw;
-        }
-        var result = new int[raw.Length];
-        for (var i = 0; i < raw.Length; i++)
-        {
-            var v = (raw[i] >> shift) & mask;
-            result[i] = bits == 32 ? (int)v : (int)(v ^ (1u << (bits - 1))) - (1 << (bits - 1));
-        }
-        return result;
+        Finish(raw.AsSpan(), Math.Min(g.BitsStored, 32), highBit + 1 - g.BitsStored, g.IsSigned);
+        if (!g.IsSigned) return raw;
+        var signed = new int[raw.Length];
+        MemoryMarshal.Cast<uint, int>(raw.AsSpan()).CopyTo(signed);
+        return signed;
     }
 
     /// <summary>Two's complement value of the low <paramref name="bits"/> bits.</summary>
