@@ -1,47 +1,65 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics;
 
 namespace DicomTools.Codecs.Jpeg;
 
 /// <summary>
 /// Gets the quantized DCT coefficients of each block back from JpegLibrary, which only hands out spatial blocks
-/// (its own floating-point inverse DCT, rounded, plus the level shift, not range-limited).
+/// (its own floating-point inverse DCT, rounded, plus the level shift, cut to 16 bits, not range-limited).
 /// <para>
 /// The codestream JpegLibrary is given has every quantization table replaced by one uniform step
 /// <see cref="ProbeStep"/> (the entropy-coded data does not depend on the tables). Each block it returns is then
 /// round(IDCT(<see cref="ProbeStep"/> * c)) + shift for the block's integer coefficients c. The JPEG DCT is
 /// orthonormal, so the forward DCT of that block gives <see cref="ProbeStep"/> * c plus the forward DCT of the
-/// rounding errors; those errors are at most 1/2 (plus a float error far below 1/16) in each of 64 samples, and
-/// no basis function has an L1 norm above 8, so each coefficient is off by less than 4.5. A step of at least 10
-/// therefore makes round(F / step) exactly c. The step is kept small enough that step * IDCT(c) stays within
-/// JpegLibrary's 16-bit output for every block a valid codestream can produce (|IDCT(c)| &lt;= 2^(P-1) plus
-/// quantization overshoot): 16 for 8-bit samples (room for 15 times the sample range), 12 for 12-bit (room for
-/// 2559 levels each side of the centre, against 2048 in range).
+/// rounding errors; those errors are at most 1/2 (plus float noise far below 1/16) in each of 64 samples, and no
+/// basis function has an L1 norm above 8, so each coefficient is off by at most 4 (a flat block whose samples all
+/// sit on a half reaches it). A step above 8 therefore makes round(F / step) exactly c, and a block whose
+/// scaled coefficients are further than <see cref="Tolerance"/> from integers cannot be a faithful probe output.
+/// </para>
+/// <para>
+/// The step is 16 for 8-bit samples (room in JpegLibrary's 16-bit output for 15 times the sample range) and 12 for
+/// 12-bit (room for 2559 levels above the centre and 2901 below, against 2048 in range). Blocks that overshoot
+/// further (sharp high-contrast edges under tables with steps of 1 at low and 4 or more at high frequencies, seen
+/// in 12-bit images at quality 95 and above) wrap around in those 16 bits. Their residual gives them away, and
+/// they are recovered with the help of a second decode at step 1 (<c>coarse</c> in <see cref="Recover"/>), which
+/// cannot wrap and tells which multiple of 2^16 each sample lost.
 /// </para>
 /// </summary>
 internal sealed class CoefficientRecovery
 {
+    /// <summary>Largest distance from an integer a scaled coefficient of a faithful probe block can have: 4, plus margin for float noise.</summary>
+    public const double Tolerance = 4.25;
+
+    private const int Wrap = 1 << 16;
+
     private static readonly Lazy<CoefficientRecovery> Eight = new(() => new CoefficientRecovery(8));
     private static readonly Lazy<CoefficientRecovery> Twelve = new(() => new CoefficientRecovery(12));
 
-    /// <summary>Forward DCT basis: row u holds C(u)/2 * cos((2x+1) u pi / 16), C(0) = 1/sqrt(2).</summary>
-    private readonly double[] _basis = new double[64];
+    /// <summary>
+    /// Forward DCT basis by sample position: entry 2x holds C(u)/2 * cos((2x+1) u pi / 16) for u = 0..3, entry
+    /// 2x+1 for u = 4..7 (C(0) = 1/sqrt(2)), so a row transform is 8 vector multiply-adds per half.
+    /// </summary>
+    private readonly Vector256<double>[] _rowBasis = new Vector256<double>[16];
 
-    /// <summary>The same basis divided by the probe step, for the second (column) pass.</summary>
-    private readonly double[] _scaledBasis = new double[64];
+    /// <summary>The basis by frequency, divided by the probe step, as scalars for the column transform.</summary>
+    private readonly double[] _columnBasis = new double[64];
 
     private CoefficientRecovery(int precision)
     {
         ProbeStep = precision <= 8 ? 16 : 12;
         LevelShift = 1 << (precision - 1);
+        Span<double> basis = stackalloc double[64];
         for (int u = 0; u < 8; u++)
         {
             double scale = u == 0 ? Math.Sqrt(0.5) / 2 : 0.5;
-            for (int x = 0; x < 8; x++)
-            {
-                _basis[8 * u + x] = scale * Math.Cos((2 * x + 1) * u * Math.PI / 16);
-                _scaledBasis[8 * u + x] = _basis[8 * u + x] / ProbeStep;
-            }
+            for (int x = 0; x < 8; x++) basis[8 * u + x] = scale * Math.Cos((2 * x + 1) * u * Math.PI / 16);
         }
+        for (int x = 0; x < 8; x++)
+        {
+            _rowBasis[2 * x] = Vector256.Create(basis[x], basis[8 + x], basis[16 + x], basis[24 + x]);
+            _rowBasis[2 * x + 1] = Vector256.Create(basis[32 + x], basis[40 + x], basis[48 + x], basis[56 + x]);
+        }
+        for (int i = 0; i < 64; i++) _columnBasis[i] = basis[i] / ProbeStep;
     }
 
     public static CoefficientRecovery For(int precision) => precision <= 8 ? Eight.Value : Twelve.Value;
@@ -55,40 +73,71 @@ internal sealed class CoefficientRecovery
     /// <summary>
     /// Reads the 8x8 block JpegLibrary produced (rows <paramref name="stride"/> apart in <paramref name="block"/>)
     /// and writes its 64 quantized coefficients, natural order, to <paramref name="coefficients"/>.
-    /// <paramref name="workspace"/> holds 64 intermediate values.
+    /// <paramref name="coarse"/> is empty, or the same block decoded at step 1, used to undo 16-bit wrap-around.
+    /// <paramref name="workspace"/> holds 64 intermediate values. Returns the largest distance of a scaled
+    /// coefficient from its integer: above <see cref="Tolerance"/>, the block was not recovered.
     /// </summary>
     [SkipLocalsInit]
-    public void Recover(ReadOnlySpan<short> block, int stride, Span<double> workspace, Span<int> coefficients)
+    public double Recover(ReadOnlySpan<short> block, ReadOnlySpan<short> coarse, int stride, Span<double> workspace, Span<int> coefficients)
     {
-        ReadOnlySpan<double> basis = _basis;
-        ReadOnlySpan<double> scaled = _scaledBasis;
         workspace = workspace.Slice(0, 64);
         coefficients = coefficients.Slice(0, 64);
         _ = block[7 * stride + 7];
+        if (!coarse.IsEmpty) _ = coarse[7 * stride + 7];
         int shift = LevelShift;
+        int step = ProbeStep;
+        Vector256<double>[] rowBasis = _rowBasis;
 
         Span<double> samples = stackalloc double[8];
         for (int y = 0; y < 8; y++)
         {
             ReadOnlySpan<short> row = block.Slice(y * stride, 8);
-            for (int x = 0; x < 8; x++) samples[x] = row[x] - shift;
+            if (coarse.IsEmpty)
+            {
+                for (int x = 0; x < 8; x++) samples[x] = row[x] - shift;
+            }
+            else
+            {
+                ReadOnlySpan<short> coarseRow = coarse.Slice(y * stride, 8);
+                for (int x = 0; x < 8; x++)
+                {
+                    int value = row[x] - shift;
+                    int expected = step * (coarseRow[x] - shift);
+                    samples[x] = value + Wrap * (int)Math.Round((double)(expected - value) / Wrap);
+                }
+            }
+            Vector256<double> low = Vector256<double>.Zero, high = Vector256<double>.Zero;
+            for (int x = 0; x < 8; x++)
+            {
+                Vector256<double> sample = Vector256.Create(samples[x]);
+                low += sample * rowBasis[2 * x];
+                high += sample * rowBasis[2 * x + 1];
+            }
+            low.CopyTo(workspace.Slice(8 * y));
+            high.CopyTo(workspace.Slice(8 * y + 4));
+        }
+
+        ReadOnlySpan<double> columnBasis = _columnBasis;
+        double worst = 0;
+        for (int v = 0; v < 8; v++)
+        {
+            ReadOnlySpan<double> b = columnBasis.Slice(8 * v, 8);
+            Vector256<double> low = Vector256<double>.Zero, high = Vector256<double>.Zero;
+            for (int y = 0; y < 8; y++)
+            {
+                Vector256<double> weight = Vector256.Create(b[y]);
+                low += weight * Vector256.Create<double>(workspace.Slice(8 * y, 4));
+                high += weight * Vector256.Create<double>(workspace.Slice(8 * y + 4, 4));
+            }
             for (int u = 0; u < 8; u++)
             {
-                ReadOnlySpan<double> b = basis.Slice(8 * u, 8);
-                workspace[8 * y + u] = b[0] * samples[0] + b[1] * samples[1] + b[2] * samples[2] + b[3] * samples[3]
-                    + b[4] * samples[4] + b[5] * samples[5] + b[6] * samples[6] + b[7] * samples[7];
-            }
-        }
-        for (int u = 0; u < 8; u++)
-        {
-            for (int v = 0; v < 8; v++)
-            {
-                ReadOnlySpan<double> b = scaled.Slice(8 * v, 8);
-                double value = b[0] * workspace[u] + b[1] * workspace[8 + u] + b[2] * workspace[16 + u] + b[3] * workspace[24 + u]
-                    + b[4] * workspace[32 + u] + b[5] * workspace[40 + u] + b[6] * workspace[48 + u] + b[7] * workspace[56 + u];
+                double value = u < 4 ? low.GetElement(u) : high.GetElement(u - 4);
+                double rounded = Math.Round(value);
+                worst = Math.Max(worst, Math.Abs(value - rounded));
                 // libjpeg keeps coefficients in 16 bits; only a damaged codestream gets near the limits.
-                coefficients[8 * v + u] = (int)Math.Clamp(Math.Round(value), short.MinValue, short.MaxValue);
+                coefficients[8 * v + u] = (int)Math.Clamp(rounded, short.MinValue, short.MaxValue);
             }
         }
+        return worst * step;
     }
 }

@@ -124,38 +124,26 @@ public sealed class JpegDctDecoder : IFrameDecoder
 
     private static ComponentPlane[] DecodePlanes(ReadOnlySpan<byte> encoded, JpegFrameInfo frame)
     {
-        int maxH = 1, maxV = 1;
-        foreach (JpegComponentInfo c in frame.Components)
-        {
-            maxH = Math.Max(maxH, c.HorizontalSampling);
-            maxV = Math.Max(maxV, c.VerticalSampling);
-        }
         CoefficientRecovery recovery = CoefficientRecovery.For(frame.Precision);
-        var planes = new ComponentPlane[frame.Components.Length];
         byte[] input = ArrayPool<byte>.Shared.Rent(encoded.Length);
+        ComponentPlane[]? planes = null, coarse = null;
         try
         {
-            encoded.CopyTo(input);
-            QuantizationTables tables = PrepareCodestream(input.AsSpan(0, encoded.Length), frame, recovery.ProbeStep);
-            for (int i = 0; i < planes.Length; i++)
+            Span<byte> codestream = input.AsSpan(0, encoded.Length);
+            encoded.CopyTo(codestream);
+            QuantizationTables tables = PrepareCodestream(codestream, frame, recovery.ProbeStep);
+            planes = AllocatePlanes(frame, recovery.LevelShift);
+            RunJpegLibrary(input, encoded.Length, planes);
+            List<(int Plane, int Offset)>? unrecovered = TransformPlanes(planes, null, tables, frame.Precision, null);
+            if (unrecovered is not null)
             {
-                JpegComponentInfo c = frame.Components[i];
-                // T.81 A.1.1: a component is ceil(X * Hi / Hmax) by ceil(Y * Vi / Vmax) samples. The plane holds
-                // whole blocks, as JpegLibrary's output and our transform work block by block.
-                int width = (frame.SamplesPerLine * c.HorizontalSampling + maxH - 1) / maxH;
-                int height = (frame.Lines * c.VerticalSampling + maxV - 1) / maxV;
-                int stride = (width + 7) & ~7;
-                int paddedHeight = (height + 7) & ~7;
-                short[] samples = ArrayPool<short>.Shared.Rent(stride * paddedHeight);
-                // A block JpegLibrary never delivers reads as all-zero coefficients, as in libjpeg's zeroed buffer.
-                samples.AsSpan(0, stride * paddedHeight).Fill((short)recovery.LevelShift);
-                planes[i] = new ComponentPlane(width, height, stride, paddedHeight, maxH / c.HorizontalSampling, maxV / c.VerticalSampling, samples);
+                // Some blocks overshoot the 16 bits JpegLibrary's output has (see CoefficientRecovery): decode again
+                // at step 1, which cannot, to learn how far each of their samples wrapped.
+                PrepareCodestream(codestream, frame, 1);
+                coarse = AllocatePlanes(frame, recovery.LevelShift);
+                RunJpegLibrary(input, encoded.Length, coarse);
+                TransformPlanes(planes, coarse, tables, frame.Precision, unrecovered);
             }
-            var decoder = new JpegDecoder();
-            decoder.SetInput(new ReadOnlyMemory<byte>(input, 0, encoded.Length));
-            decoder.SetOutputWriter(new PlaneWriter(planes));
-            decoder.Decode();
-            TransformPlanes(planes, tables, frame.Precision);
             return planes;
         }
         catch (Exception ex) when (ex is not CodecException && ex is not OutOfMemoryException)
@@ -170,23 +158,79 @@ public sealed class JpegDctDecoder : IFrameDecoder
         }
         finally
         {
+            ReturnPlanes(coarse);
             ArrayPool<byte>.Shared.Return(input);
         }
     }
 
     /// <summary>
-    /// Replaces JpegLibrary's probe output in every block of every plane, in place, by libjpeg's samples: the
-    /// coefficients recovered, dequantized with the component's latched table and inverse transformed. A component
-    /// that no scan carried has no table; libjpeg shows it as zero coefficients, which is the centre level.
+    /// One plane per component. T.81 A.1.1: a component is ceil(X * Hi / Hmax) by ceil(Y * Vi / Vmax) samples; the
+    /// plane holds whole blocks around it, as JpegLibrary's output and our transform work block by block. It starts
+    /// at the level shift, which reads as all-zero coefficients: a block JpegLibrary never delivers then decodes as
+    /// it does from libjpeg's zeroed coefficient buffer.
+    /// </summary>
+    private static ComponentPlane[] AllocatePlanes(JpegFrameInfo frame, int levelShift)
+    {
+        int maxH = 1, maxV = 1;
+        foreach (JpegComponentInfo c in frame.Components)
+        {
+            maxH = Math.Max(maxH, c.HorizontalSampling);
+            maxV = Math.Max(maxV, c.VerticalSampling);
+        }
+        var planes = new ComponentPlane[frame.Components.Length];
+        for (int i = 0; i < planes.Length; i++)
+        {
+            JpegComponentInfo c = frame.Components[i];
+            int width = (frame.SamplesPerLine * c.HorizontalSampling + maxH - 1) / maxH;
+            int height = (frame.Lines * c.VerticalSampling + maxV - 1) / maxV;
+            int stride = (width + 7) & ~7;
+            int paddedHeight = (height + 7) & ~7;
+            short[] samples = ArrayPool<short>.Shared.Rent(stride * paddedHeight);
+            samples.AsSpan(0, stride * paddedHeight).Fill((short)levelShift);
+            planes[i] = new ComponentPlane(width, height, stride, paddedHeight, maxH / c.HorizontalSampling, maxV / c.VerticalSampling, samples);
+        }
+        return planes;
+    }
+
+    private static void RunJpegLibrary(byte[] codestream, int length, ComponentPlane[] planes)
+    {
+        var decoder = new JpegDecoder();
+        decoder.SetInput(new ReadOnlyMemory<byte>(codestream, 0, length));
+        decoder.SetOutputWriter(new PlaneWriter(planes));
+        decoder.Decode();
+    }
+
+    /// <summary>
+    /// Replaces JpegLibrary's probe output, in place, by libjpeg's samples: each block's coefficients recovered,
+    /// dequantized with the component's latched table and inverse transformed. Without <paramref name="only"/>,
+    /// every block of every plane; blocks whose coefficients cannot be recovered from the probe alone are left as
+    /// they are and returned (null when there are none). With <paramref name="only"/>, just those blocks, helped
+    /// by <paramref name="coarse"/> (the step-1 decode); whatever still fails there is damaged data and is
+    /// transformed as recovered. A component that no scan carried has no table; libjpeg shows it as zero
+    /// coefficients, which is the centre level.
     /// </summary>
     [SkipLocalsInit]
-    private static void TransformPlanes(ComponentPlane[] planes, QuantizationTables tables, int precision)
+    private static List<(int Plane, int Offset)>? TransformPlanes(ComponentPlane[] planes, ComponentPlane[]? coarse,
+        QuantizationTables tables, int precision, List<(int Plane, int Offset)>? only)
     {
         CoefficientRecovery recovery = CoefficientRecovery.For(precision);
         IntegerInverseDct idct = IntegerInverseDct.For(precision);
         Span<double> recoveryWorkspace = stackalloc double[64];
         Span<int> coefficients = stackalloc int[64];
         Span<int> idctWorkspace = stackalloc int[64];
+        if (only is not null)
+        {
+            foreach ((int index, int offset) in only)
+            {
+                ComponentPlane plane = planes[index];
+                Span<short> block = plane.Samples.AsSpan(offset);
+                recovery.Recover(block, coarse![index].Samples.AsSpan(offset), plane.Stride, recoveryWorkspace, coefficients);
+                idct.Transform(coefficients, tables.ComponentTables[index]!, idctWorkspace, block, plane.Stride);
+            }
+            return null;
+        }
+
+        List<(int Plane, int Offset)>? unrecovered = null;
         for (int i = 0; i < planes.Length; i++)
         {
             ComponentPlane plane = planes[i];
@@ -201,16 +245,21 @@ public sealed class JpegDctDecoder : IFrameDecoder
             {
                 for (int left = 0; left < plane.Stride; left += 8)
                 {
-                    Span<short> block = samples.Slice(top * plane.Stride + left);
-                    recovery.Recover(block, plane.Stride, recoveryWorkspace, coefficients);
-                    idct.Transform(coefficients, table, idctWorkspace, block, plane.Stride);
+                    int offset = top * plane.Stride + left;
+                    Span<short> block = samples.Slice(offset);
+                    if (recovery.Recover(block, default, plane.Stride, recoveryWorkspace, coefficients) > CoefficientRecovery.Tolerance)
+                        (unrecovered ??= new()).Add((i, offset));
+                    else
+                        idct.Transform(coefficients, table, idctWorkspace, block, plane.Stride);
                 }
             }
         }
+        return unrecovered;
     }
 
-    private static void ReturnPlanes(ComponentPlane?[] planes)
+    private static void ReturnPlanes(ComponentPlane[]? planes)
     {
+        if (planes is null) return;
         foreach (ComponentPlane? plane in planes)
         {
             if (plane is not null) ArrayPool<short>.Shared.Return(plane.Samples);
