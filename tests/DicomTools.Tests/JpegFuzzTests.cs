@@ -25,6 +25,7 @@ public sealed class JpegFuzzTests
         new object[] { "emri12_progressive.dcm" }, // DCT progressive 12-bit
         new object[] { "emri12_spectral.dcm" },    // DCT spectral selection
         new object[] { "ct8_arithmetic_progressive.dcm" }, // DCT progressive, arithmetic coded
+        new object[] { "hc12_extended_q98.dcm" },  // DCT 12-bit whose blocks need the second, step-1 decode
     };
 
     [Theory]
