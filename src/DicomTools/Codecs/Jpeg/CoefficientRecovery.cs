@@ -4,8 +4,9 @@ using System.Runtime.Intrinsics;
 namespace DicomTools.Codecs.Jpeg;
 
 /// <summary>
-/// Gets the quantized DCT coefficients of each block back from JpegLibrary, which only hands out spatial blocks
-/// (its own floating-point inverse DCT, rounded, plus the level shift, cut to 16 bits, not range-limited).
+/// Gets the quantized DCT coefficients of each block of a sequential frame back from JpegLibrary, which only hands
+/// out spatial blocks (its own floating-point inverse DCT, rounded, plus the level shift, cut to 16 bits, not
+/// range-limited). Progressive frames do not need this (<see cref="CoefficientCapturingDecoder"/>).
 /// <para>
 /// The codestream JpegLibrary is given has every quantization table replaced by one uniform step
 /// <see cref="ProbeStep"/> (the entropy-coded data does not depend on the tables). Each block it returns is then

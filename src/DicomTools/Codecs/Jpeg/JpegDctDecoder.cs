@@ -12,8 +12,10 @@ namespace DicomTools.Codecs.Jpeg;
 /// spectral-selection and full-progression syntaxes (.53, .55), and their arithmetic-coded variants (.52, .54,
 /// .56), decoded to the same samples as IJG libjpeg's defaults (DCMTK dcmdjpeg, GDCM, PIL).
 /// JpegLibrary (managed, MIT) does the entropy decoding, which is where the syntaxes differ; its own floating-point
-/// inverse DCT differs from libjpeg's by a level or two, so it is handed a copy of the codestream whose
-/// quantization tables are a uniform probe step and the exact coefficients are recovered from its output
+/// inverse DCT differs from libjpeg's by a level or two, so only its coefficients are used. Progressive frames
+/// keep them in a buffer that is read before JpegLibrary transforms it (<see cref="CoefficientCapturingDecoder"/>);
+/// for sequential frames, which it transforms block by block, it is handed a copy of the codestream whose
+/// quantization tables are a uniform probe step, and the exact coefficients are recovered from its output
 /// (<see cref="CoefficientRecovery"/>). Each block is then dequantized with the real table libjpeg would use
 /// (<see cref="QuantizationTables"/>) and transformed by libjpeg's integer inverse DCT
 /// (<see cref="IntegerInverseDct"/>). Each component stays at its own resolution; subsampled chroma is upsampled as
@@ -90,14 +92,14 @@ public sealed class JpegDctDecoder : IFrameDecoder
 
     /// <summary>
     /// Walks all markers of the codestream copy before JpegLibrary sees it: reads the quantization tables and
-    /// latches them per component as libjpeg does, and puts the probe step in their place (see
-    /// <see cref="CoefficientRecovery"/>). A truncated codestream ends inside entropy-coded data, with no marker
+    /// latches them per component as libjpeg does, and puts <paramref name="probeStep"/> in their place unless it
+    /// is null (see <see cref="CoefficientRecovery"/>). A truncated codestream ends inside entropy-coded data, with no marker
     /// after the last scan: JpegLibrary would pad the missing bits and may return a partly blank image without
     /// complaint, while DCMTK and GDCM refuse such a frame, and so do we. A second frame header (only hierarchical
     /// JPEG has one) is refused too: JpegLibrary would start over with the new header's size, which nothing has
     /// checked against the DICOM header.
     /// </summary>
-    private static QuantizationTables PrepareCodestream(Span<byte> codestream, JpegFrameInfo frame, int probeStep)
+    private static QuantizationTables PrepareCodestream(Span<byte> codestream, JpegFrameInfo frame, int? probeStep)
     {
         var tables = new QuantizationTables(frame, CodecName);
         var markers = new JpegMarkerReader(codestream, CodecName);
@@ -112,7 +114,7 @@ public sealed class JpegDctDecoder : IFrameDecoder
             if (JpegMarker.IsStartOfFrame(marker) && ++frames > 1)
                 throw new CodecException($"{CodecName}: second frame header {JpegMarker.Describe(marker)} at offset {offset - 2} (hierarchical JPEG is not supported).");
             if (marker == JpegMarker.DefineQuantizationTables)
-                tables.DefineAndProbe(codestream.Slice(offset + 2, segment.Length), probeStep, offset - 2);
+                tables.Define(codestream.Slice(offset + 2, segment.Length), probeStep, offset - 2);
             if (marker != JpegMarker.StartOfScan) continue;
             tables.LatchScan(segment, offset - 2);
             markers.SkipEntropyCodedData();
@@ -125,14 +127,28 @@ public sealed class JpegDctDecoder : IFrameDecoder
     private static ComponentPlane[] DecodePlanes(ReadOnlySpan<byte> encoded, JpegFrameInfo frame)
     {
         CoefficientRecovery recovery = CoefficientRecovery.For(frame.Precision);
+        bool progressive = frame.StartOfFrameMarker is JpegMarker.StartOfFrameProgressive or JpegMarker.StartOfFrameArithmeticProgressive;
         byte[] input = ArrayPool<byte>.Shared.Rent(encoded.Length);
         ComponentPlane[]? planes = null, coarse = null;
         try
         {
             Span<byte> codestream = input.AsSpan(0, encoded.Length);
             encoded.CopyTo(codestream);
+            if (progressive)
+            {
+                // The coefficients are read from JpegLibrary's buffer (CoefficientCapturingDecoder); planes start
+                // as all-zero coefficients, as libjpeg's buffer does.
+                QuantizationTables latched = PrepareCodestream(codestream, frame, null);
+                planes = AllocatePlanes(frame, 0);
+                var decoder = new CoefficientCapturingDecoder(planes);
+                decoder.SetInput(new ReadOnlyMemory<byte>(input, 0, encoded.Length));
+                decoder.Decode();
+                TransformCoefficientPlanes(planes, latched, frame.Precision);
+                return planes;
+            }
+
             QuantizationTables tables = PrepareCodestream(codestream, frame, recovery.ProbeStep);
-            planes = AllocatePlanes(frame, recovery.LevelShift);
+            planes = AllocatePlanes(frame, (short)recovery.LevelShift);
             RunJpegLibrary(input, encoded.Length, planes);
             List<(int Plane, int Offset)>? unrecovered = TransformPlanes(planes, null, tables, frame.Precision, null);
             if (unrecovered is not null)
@@ -140,7 +156,7 @@ public sealed class JpegDctDecoder : IFrameDecoder
                 // Some blocks overshoot the 16 bits JpegLibrary's output has (see CoefficientRecovery): decode again
                 // at step 1, which cannot, to learn how far each of their samples wrapped.
                 PrepareCodestream(codestream, frame, 1);
-                coarse = AllocatePlanes(frame, recovery.LevelShift);
+                coarse = AllocatePlanes(frame, (short)recovery.LevelShift);
                 RunJpegLibrary(input, encoded.Length, coarse);
                 TransformPlanes(planes, coarse, tables, frame.Precision, unrecovered);
             }
@@ -166,10 +182,10 @@ public sealed class JpegDctDecoder : IFrameDecoder
     /// <summary>
     /// One plane per component. T.81 A.1.1: a component is ceil(X * Hi / Hmax) by ceil(Y * Vi / Vmax) samples; the
     /// plane holds whole blocks around it, as JpegLibrary's output and our transform work block by block. It starts
-    /// at the level shift, which reads as all-zero coefficients: a block JpegLibrary never delivers then decodes as
-    /// it does from libjpeg's zeroed coefficient buffer.
+    /// filled with <paramref name="zero"/>, what all-zero coefficients read as (the level shift for probe output):
+    /// a block JpegLibrary never delivers then decodes as it does from libjpeg's zeroed coefficient buffer.
     /// </summary>
-    private static ComponentPlane[] AllocatePlanes(JpegFrameInfo frame, int levelShift)
+    private static ComponentPlane[] AllocatePlanes(JpegFrameInfo frame, short zero)
     {
         int maxH = 1, maxV = 1;
         foreach (JpegComponentInfo c in frame.Components)
@@ -186,7 +202,7 @@ public sealed class JpegDctDecoder : IFrameDecoder
             int stride = (width + 7) & ~7;
             int paddedHeight = (height + 7) & ~7;
             short[] samples = ArrayPool<short>.Shared.Rent(stride * paddedHeight);
-            samples.AsSpan(0, stride * paddedHeight).Fill((short)levelShift);
+            samples.AsSpan(0, stride * paddedHeight).Fill(zero);
             planes[i] = new ComponentPlane(width, height, stride, paddedHeight, maxH / c.HorizontalSampling, maxV / c.VerticalSampling, samples);
         }
         return planes;
@@ -255,6 +271,43 @@ public sealed class JpegDctDecoder : IFrameDecoder
             }
         }
         return unrecovered;
+    }
+
+    /// <summary>
+    /// Replaces the quantized coefficients held in every block of every plane (see
+    /// <see cref="CoefficientCapturingDecoder"/>), in place, by libjpeg's samples. A component that no scan
+    /// carried has no table and decodes to the centre level, as in libjpeg.
+    /// </summary>
+    [SkipLocalsInit]
+    private static void TransformCoefficientPlanes(ComponentPlane[] planes, QuantizationTables tables, int precision)
+    {
+        IntegerInverseDct idct = IntegerInverseDct.For(precision);
+        Span<int> coefficients = stackalloc int[64];
+        Span<int> idctWorkspace = stackalloc int[64];
+        for (int i = 0; i < planes.Length; i++)
+        {
+            ComponentPlane plane = planes[i];
+            Span<short> samples = plane.Samples.AsSpan(0, plane.Stride * plane.PaddedHeight);
+            int[]? table = tables.ComponentTables[i];
+            if (table is null)
+            {
+                samples.Fill((short)(1 << (precision - 1)));
+                continue;
+            }
+            for (int top = 0; top < plane.PaddedHeight; top += 8)
+            {
+                for (int left = 0; left < plane.Stride; left += 8)
+                {
+                    Span<short> block = samples.Slice(top * plane.Stride + left);
+                    for (int row = 0; row < 8; row++)
+                    {
+                        ReadOnlySpan<short> source = block.Slice(row * plane.Stride, 8);
+                        for (int column = 0; column < 8; column++) coefficients[8 * row + column] = source[column];
+                    }
+                    idct.Transform(coefficients, table, idctWorkspace, block, plane.Stride);
+                }
+            }
+        }
     }
 
     private static void ReturnPlanes(ComponentPlane[]? planes)

@@ -6,13 +6,14 @@ namespace DicomTools.Codecs.Jpeg;
 /// The quantization tables of a DCT codestream as libjpeg applies them, read while the codestream is walked before
 /// decoding. DQT segments (T.81 B.2.4.1) may define or redefine tables anywhere before a scan; libjpeg copies a
 /// component's table when the component's first scan starts and keeps that copy, whatever later DQTs say, so
-/// the same is done here (<see cref="LatchScan"/>). Each DQT read is also overwritten in place with the uniform
-/// probe step of <see cref="CoefficientRecovery"/>, so that JpegLibrary's output reveals the coefficients.
+/// the same is done here (<see cref="LatchScan"/>). For sequential codestreams each DQT read is also overwritten in
+/// place with the uniform probe step of <see cref="CoefficientRecovery"/>, so that JpegLibrary's output reveals the
+/// coefficients.
 /// </summary>
 internal sealed class QuantizationTables
 {
     /// <summary>T.81 Figure A.6: natural (row-major) index of the coefficient at each zig-zag position.</summary>
-    private static ReadOnlySpan<byte> ZigZagToNatural =>
+    internal static ReadOnlySpan<byte> ZigZagToNatural =>
     [
         0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5,
         12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28,
@@ -39,9 +40,9 @@ internal sealed class QuantizationTables
 
     /// <summary>
     /// Reads the tables of one DQT payload (<paramref name="payload"/>, at codestream offset
-    /// <paramref name="offset"/>) and overwrites every entry with <paramref name="probeStep"/>.
+    /// <paramref name="offset"/>) and overwrites every entry with <paramref name="probeStep"/> unless it is null.
     /// </summary>
-    public void DefineAndProbe(Span<byte> payload, int probeStep, int offset)
+    public void Define(Span<byte> payload, int? probeStep, int offset)
     {
         int at = 0;
         while (at < payload.Length)
@@ -62,13 +63,13 @@ internal sealed class QuantizationTables
                 if (entryBytes == 1)
                 {
                     table[ZigZagToNatural[k]] = entries[k];
-                    entries[k] = (byte)probeStep;
+                    if (probeStep is { } step) entries[k] = (byte)step;
                 }
                 else
                 {
                     Span<byte> entry = entries.Slice(2 * k, 2);
                     table[ZigZagToNatural[k]] = BinaryPrimitives.ReadUInt16BigEndian(entry);
-                    BinaryPrimitives.WriteUInt16BigEndian(entry, (ushort)probeStep);
+                    if (probeStep is { } step) BinaryPrimitives.WriteUInt16BigEndian(entry, (ushort)step);
                 }
             }
             _defined[identifier] = table;
