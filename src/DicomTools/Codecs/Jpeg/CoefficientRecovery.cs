@@ -1,5 +1,6 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DicomTools.Codecs.Jpeg;
 
@@ -119,7 +120,9 @@ internal sealed class CoefficientRecovery
         }
 
         ReadOnlySpan<double> columnBasis = _columnBasis;
-        double worst = 0;
+        Vector256<double> worst = Vector256<double>.Zero;
+        // libjpeg keeps coefficients in 16 bits; only a damaged codestream gets near the limits.
+        Vector256<double> lowest = Vector256.Create((double)short.MinValue), highest = Vector256.Create((double)short.MaxValue);
         for (int v = 0; v < 8; v++)
         {
             ReadOnlySpan<double> b = columnBasis.Slice(8 * v, 8);
@@ -130,15 +133,20 @@ internal sealed class CoefficientRecovery
                 low += weight * Vector256.Create<double>(workspace.Slice(8 * y, 4));
                 high += weight * Vector256.Create<double>(workspace.Slice(8 * y + 4, 4));
             }
-            for (int u = 0; u < 8; u++)
-            {
-                double value = u < 4 ? low.GetElement(u) : high.GetElement(u - 4);
-                double rounded = Math.Round(value);
-                worst = Math.Max(worst, Math.Abs(value - rounded));
-                // libjpeg keeps coefficients in 16 bits; only a damaged codestream gets near the limits.
-                coefficients[8 * v + u] = (int)Math.Clamp(rounded, short.MinValue, short.MaxValue);
-            }
+            Vector256<double> roundedLow = RoundToNearest(low), roundedHigh = RoundToNearest(high);
+            worst = Vector256.Max(worst, Vector256.Max(Vector256.Abs(low - roundedLow), Vector256.Abs(high - roundedHigh)));
+            Vector256.Narrow(
+                Vector256.ConvertToInt64(Vector256.Min(Vector256.Max(roundedLow, lowest), highest)),
+                Vector256.ConvertToInt64(Vector256.Min(Vector256.Max(roundedHigh, lowest), highest))).CopyTo(coefficients.Slice(8 * v));
         }
-        return worst * step;
+        double largest = Math.Max(Math.Max(worst[0], worst[1]), Math.Max(worst[2], worst[3]));
+        return largest * step;
+    }
+
+    /// <summary>Rounds each lane to the nearest integer (halves to even, like <see cref="Math.Round(double)"/>).</summary>
+    private static Vector256<double> RoundToNearest(Vector256<double> value)
+    {
+        if (Avx.IsSupported) return Avx.RoundToNearestInteger(value);
+        return Vector256.Create(Math.Round(value[0]), Math.Round(value[1]), Math.Round(value[2]), Math.Round(value[3]));
     }
 }

@@ -91,24 +91,24 @@ internal sealed class IntegerInverseDct
                 for (int row = 0; row < 8; row++) workspace[8 * row + column] = flat;
                 continue;
             }
-            Butterfly(
-                (long)coefficients[column] * quantization[column],
-                (long)coefficients[8 + column] * quantization[8 + column],
-                (long)coefficients[16 + column] * quantization[16 + column],
-                (long)coefficients[24 + column] * quantization[24 + column],
-                (long)coefficients[32 + column] * quantization[32 + column],
-                (long)coefficients[40 + column] * quantization[40 + column],
-                (long)coefficients[48 + column] * quantization[48 + column],
-                (long)coefficients[56 + column] * quantization[56 + column],
-                out long y0, out long y1, out long y2, out long y3, out long y4, out long y5, out long y6, out long y7);
-            workspace[column] = (int)((y0 + columnHalf) >> columnShift);
-            workspace[8 + column] = (int)((y1 + columnHalf) >> columnShift);
-            workspace[16 + column] = (int)((y2 + columnHalf) >> columnShift);
-            workspace[24 + column] = (int)((y3 + columnHalf) >> columnShift);
-            workspace[32 + column] = (int)((y4 + columnHalf) >> columnShift);
-            workspace[40 + column] = (int)((y5 + columnHalf) >> columnShift);
-            workspace[48 + column] = (int)((y6 + columnHalf) >> columnShift);
-            workspace[56 + column] = (int)((y7 + columnHalf) >> columnShift);
+            Octet x;
+            x.V0 = (long)coefficients[column] * quantization[column];
+            x.V1 = (long)coefficients[8 + column] * quantization[8 + column];
+            x.V2 = (long)coefficients[16 + column] * quantization[16 + column];
+            x.V3 = (long)coefficients[24 + column] * quantization[24 + column];
+            x.V4 = (long)coefficients[32 + column] * quantization[32 + column];
+            x.V5 = (long)coefficients[40 + column] * quantization[40 + column];
+            x.V6 = (long)coefficients[48 + column] * quantization[48 + column];
+            x.V7 = (long)coefficients[56 + column] * quantization[56 + column];
+            Butterfly(ref x);
+            workspace[column] = (int)((x.V0 + columnHalf) >> columnShift);
+            workspace[8 + column] = (int)((x.V1 + columnHalf) >> columnShift);
+            workspace[16 + column] = (int)((x.V2 + columnHalf) >> columnShift);
+            workspace[24 + column] = (int)((x.V3 + columnHalf) >> columnShift);
+            workspace[32 + column] = (int)((x.V4 + columnHalf) >> columnShift);
+            workspace[40 + column] = (int)((x.V5 + columnHalf) >> columnShift);
+            workspace[48 + column] = (int)((x.V6 + columnHalf) >> columnShift);
+            workspace[56 + column] = (int)((x.V7 + columnHalf) >> columnShift);
         }
 
         short[] limit = _rangeLimit;
@@ -127,38 +127,45 @@ internal sealed class IntegerInverseDct
                 target.Fill(flat);
                 continue;
             }
-            Butterfly(w[0], w[1], w[2], w[3], w[4], w[5], w[6], w[7],
-                out long y0, out long y1, out long y2, out long y3, out long y4, out long y5, out long y6, out long y7);
-            target[0] = limit[(int)((y0 + rowHalf) >> rowShift) & mask];
-            target[1] = limit[(int)((y1 + rowHalf) >> rowShift) & mask];
-            target[2] = limit[(int)((y2 + rowHalf) >> rowShift) & mask];
-            target[3] = limit[(int)((y3 + rowHalf) >> rowShift) & mask];
-            target[4] = limit[(int)((y4 + rowHalf) >> rowShift) & mask];
-            target[5] = limit[(int)((y5 + rowHalf) >> rowShift) & mask];
-            target[6] = limit[(int)((y6 + rowHalf) >> rowShift) & mask];
-            target[7] = limit[(int)((y7 + rowHalf) >> rowShift) & mask];
+            Octet y;
+            y.V0 = w[0]; y.V1 = w[1]; y.V2 = w[2]; y.V3 = w[3]; y.V4 = w[4]; y.V5 = w[5]; y.V6 = w[6]; y.V7 = w[7];
+            Butterfly(ref y);
+            target[0] = limit[(int)((y.V0 + rowHalf) >> rowShift) & mask];
+            target[1] = limit[(int)((y.V1 + rowHalf) >> rowShift) & mask];
+            target[2] = limit[(int)((y.V2 + rowHalf) >> rowShift) & mask];
+            target[3] = limit[(int)((y.V3 + rowHalf) >> rowShift) & mask];
+            target[4] = limit[(int)((y.V4 + rowHalf) >> rowShift) & mask];
+            target[5] = limit[(int)((y.V5 + rowHalf) >> rowShift) & mask];
+            target[6] = limit[(int)((y.V6 + rowHalf) >> rowShift) & mask];
+            target[7] = limit[(int)((y.V7 + rowHalf) >> rowShift) & mask];
         }
     }
 
+    /// <summary>Eight values of one column or row, as the butterfly takes and gives them.</summary>
+    private struct Octet
+    {
+        public long V0, V1, V2, V3, V4, V5, V6, V7;
+    }
+
     /// <summary>
-    /// One 8-point inverse transform of frequencies x0..x7 into samples y0..y7, scaled by 2^13 * sqrt(8).
-    /// Even part: x0 and x4 give the DC and mid terms, x2 and x6 go through one rotation. Odd part: x1, x3, x5, x7
+    /// One 8-point inverse transform of frequencies x.V0..V7 into samples, scaled by 2^13 * sqrt(8), in place.
+    /// Even part: V0 and V4 give the DC and mid terms, V2 and V6 go through one rotation. Odd part: V1, V3, V5, V7
     /// through the shared-multiplier network, so each output path has one multiplication.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    private static void Butterfly(long x0, long x1, long x2, long x3, long x4, long x5, long x6, long x7,
-        out long y0, out long y1, out long y2, out long y3, out long y4, out long y5, out long y6, out long y7)
+    private static void Butterfly(ref Octet x)
     {
-        long rotation = (x2 + x6) * Sqrt2C6;
-        long evenOdd = rotation - x6 * Sqrt2C2PlusC6;
-        long evenEven = rotation + x2 * Sqrt2C2MinusC6;
-        long sum = (x0 + x4) << ConstBits;
-        long difference = (x0 - x4) << ConstBits;
+        long rotation = (x.V2 + x.V6) * Sqrt2C6;
+        long evenOdd = rotation - x.V6 * Sqrt2C2PlusC6;
+        long evenEven = rotation + x.V2 * Sqrt2C2MinusC6;
+        long sum = (x.V0 + x.V4) << ConstBits;
+        long difference = (x.V0 - x.V4) << ConstBits;
         long e0 = sum + evenEven;
         long e3 = sum - evenEven;
         long e1 = difference + evenOdd;
         long e2 = difference - evenOdd;
 
+        long x1 = x.V1, x3 = x.V3, x5 = x.V5, x7 = x.V7;
         long a = x7 + x1;
         long b = x5 + x3;
         long c = x7 + x3;
@@ -173,13 +180,13 @@ internal sealed class IntegerInverseDct
         long o3 = x3 * Odd3 + b + c;
         long o1 = x1 * Odd1 + a + d;
 
-        y0 = e0 + o1;
-        y7 = e0 - o1;
-        y1 = e1 + o3;
-        y6 = e1 - o3;
-        y2 = e2 + o5;
-        y5 = e2 - o5;
-        y3 = e3 + o7;
-        y4 = e3 - o7;
+        x.V0 = e0 + o1;
+        x.V7 = e0 - o1;
+        x.V1 = e1 + o3;
+        x.V6 = e1 - o3;
+        x.V2 = e2 + o5;
+        x.V5 = e2 - o5;
+        x.V3 = e3 + o7;
+        x.V4 = e3 - o7;
     }
 }
