@@ -75,7 +75,9 @@ internal sealed class CoefficientCapturingDecoder : JpegDecoder
         Captured = true;
     }
 
-    /// <summary>JpegLibrary requires an output writer; what it writes after the capture is its own transform, unused.</summary>
+    /// <summary>
+    /// JpegLibrary requires an output writer; what it writes after the capture is its own transform, unused.
+    /// </summary>
     private sealed class IgnoringWriter : JpegBlockOutputWriter
     {
         public static readonly IgnoringWriter Instance = new();
@@ -85,7 +87,10 @@ internal sealed class CoefficientCapturingDecoder : JpegDecoder
         }
     }
 
-    /// <summary>A pool that remembers the last buffer it lent (the coefficient buffer: the only one JpegLibrary rents when decoding DCT).</summary>
+    /// <summary>
+    /// A pool that remembers the last buffer it lent: the coefficient buffer, the only one JpegLibrary rents when
+    /// decoding DCT.
+    /// </summary>
     private sealed class LendingPool : MemoryPool<byte>
     {
         public IMemoryOwner<byte>? Lent { get; private set; }

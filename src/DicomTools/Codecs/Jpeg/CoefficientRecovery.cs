@@ -16,7 +16,8 @@ namespace DicomTools.Codecs.Jpeg;
 /// rounding errors; those errors are at most 1/2 (plus float noise far below 1/16) in each of 64 samples, and no
 /// basis function has an L1 norm above 8, so each coefficient is off by at most 4 (a flat block whose samples all
 /// sit on a half reaches it). A step above 8 therefore makes round(F / step) exactly c, and a block whose
-/// scaled coefficients are further than <see cref="Tolerance"/> from integers cannot be a faithful probe output.
+/// scaled coefficients are further than <see cref="Tolerance"/> from integers cannot be a faithful probe output
+/// (a damaged block passes by chance only if all 64 land that close: practically never).
 /// </para>
 /// <para>
 /// The step is 16 for 8-bit samples (room in JpegLibrary's 16-bit output for 15 times the sample range) and 12 for
@@ -29,7 +30,10 @@ namespace DicomTools.Codecs.Jpeg;
 /// </summary>
 internal sealed class CoefficientRecovery
 {
-    /// <summary>Largest distance from an integer a scaled coefficient of a faithful probe block can have: 4, plus margin for float noise.</summary>
+    /// <summary>
+    /// Largest distance from an integer a scaled coefficient of a faithful probe block can have: 4, plus margin for
+    /// float noise.
+    /// </summary>
     public const double Tolerance = 4.25;
 
     private const int Wrap = 1 << 16;

@@ -93,11 +93,11 @@ public sealed class JpegDctDecoder : IFrameDecoder
     /// <summary>
     /// Walks all markers of the codestream copy before JpegLibrary sees it: reads the quantization tables and
     /// latches them per component as libjpeg does, and puts <paramref name="probeStep"/> in their place unless it
-    /// is null (see <see cref="CoefficientRecovery"/>). A truncated codestream ends inside entropy-coded data, with no marker
-    /// after the last scan: JpegLibrary would pad the missing bits and may return a partly blank image without
-    /// complaint, while DCMTK and GDCM refuse such a frame, and so do we. A second frame header (only hierarchical
-    /// JPEG has one) is refused too: JpegLibrary would start over with the new header's size, which nothing has
-    /// checked against the DICOM header.
+    /// is null (see <see cref="CoefficientRecovery"/>). A truncated codestream ends inside entropy-coded data, with
+    /// no marker after the last scan: JpegLibrary would pad the missing bits and may return a partly blank image
+    /// without complaint, while DCMTK and GDCM refuse such a frame, and so do we. A second frame header (only
+    /// hierarchical JPEG has one) is refused too: JpegLibrary would start over with the new header's size, which
+    /// nothing has checked against the DICOM header.
     /// </summary>
     private static QuantizationTables PrepareCodestream(Span<byte> codestream, JpegFrameInfo frame, int? probeStep)
     {
@@ -143,6 +143,8 @@ public sealed class JpegDctDecoder : IFrameDecoder
                 var decoder = new CoefficientCapturingDecoder(planes);
                 decoder.SetInput(new ReadOnlyMemory<byte>(input, 0, encoded.Length));
                 decoder.Decode();
+                if (!decoder.Captured && latched.ComponentTables.Any(t => t is not null))
+                    throw new CodecException($"{CodecName}: {JpegMarker.Describe(frame.StartOfFrameMarker)} codestream has scans but JpegLibrary kept no coefficient buffer to read them from.");
                 TransformCoefficientPlanes(planes, latched, frame.Precision);
                 return planes;
             }
@@ -154,7 +156,8 @@ public sealed class JpegDctDecoder : IFrameDecoder
             if (unrecovered is not null)
             {
                 // Some blocks overshoot the 16 bits JpegLibrary's output has (see CoefficientRecovery): decode again
-                // at step 1, which cannot, to learn how far each of their samples wrapped.
+                // at step 1, which cannot, to learn how far each of their samples wrapped. (The tables this walk
+                // reads are the probe's, and unused.)
                 PrepareCodestream(codestream, frame, 1);
                 coarse = AllocatePlanes(frame, (short)recovery.LevelShift);
                 RunJpegLibrary(input, encoded.Length, coarse);
