@@ -45,6 +45,13 @@ public static class JpegTestSupport
 
     public static FixtureRow Row(string file) => Rows.Single(r => r.File == file);
 
+    /// <summary>Whether a fixture holds lossless JPEG (transfer syntax .57 or .70) rather than DCT JPEG.</summary>
+    public static bool IsLossless(FixtureRow row)
+    {
+        using var source = FrameSource.Open(Fixture(row.File));
+        return source.TransferSyntaxUID.TrimEnd('\0', ' ') is "1.2.840.10008.1.2.4.57" or "1.2.840.10008.1.2.4.70";
+    }
+
     /// <summary>All frames of a DICOM file decoded by the decoder for its transfer syntax, concatenated.</summary>
     public static (byte[] Pixels, string Photometric, FrameGeometry Geometry) DecodeFile(string path)
     {

@@ -3,13 +3,17 @@ namespace DicomTools.Codecs.Jpeg;
 /// <summary>
 /// One decoded component at its own (possibly subsampled) resolution, with the factors that map it onto the
 /// image grid: <see cref="HorizontalStep"/> image columns per sample, <see cref="VerticalStep"/> rows per sample.
+/// The buffer holds whole 8x8 blocks (<see cref="Stride"/> by <see cref="PaddedHeight"/>); the component itself is
+/// the top-left <see cref="Width"/> by <see cref="Height"/>.
 /// </summary>
 internal sealed class ComponentPlane
 {
-    public ComponentPlane(int width, int height, int horizontalStep, int verticalStep, short[] samples)
+    public ComponentPlane(int width, int height, int stride, int paddedHeight, int horizontalStep, int verticalStep, short[] samples)
     {
         Width = width;
         Height = height;
+        Stride = stride;
+        PaddedHeight = paddedHeight;
         HorizontalStep = horizontalStep;
         VerticalStep = verticalStep;
         Samples = samples;
@@ -17,11 +21,13 @@ internal sealed class ComponentPlane
 
     public int Width { get; }
     public int Height { get; }
+    public int Stride { get; }
+    public int PaddedHeight { get; }
     public int HorizontalStep { get; }
     public int VerticalStep { get; }
     public short[] Samples { get; }
 
-    public ReadOnlySpan<short> Row(int y) => Samples.AsSpan(y * Width, Width);
+    public ReadOnlySpan<short> Row(int y) => Samples.AsSpan(y * Stride, Width);
 }
 
 /// <summary>

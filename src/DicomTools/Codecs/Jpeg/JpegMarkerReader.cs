@@ -8,6 +8,7 @@ internal static class JpegMarker
     public const byte StartOfFrameBaseline = 0xC0;
     public const byte StartOfFrameExtended = 0xC1;
     public const byte StartOfFrameProgressive = 0xC2;
+    public const byte StartOfFrameArithmeticProgressive = 0xCA;
     public const byte StartOfFrameLossless = 0xC3;
     public const byte DefineHuffmanTables = 0xC4;
     public const byte DefineArithmeticConditioning = 0xCC;
