@@ -65,22 +65,34 @@ function Invoke-Build {
 }
 
 function Install-TestPrerequisites {
-    # The JPEG-LS and JPEG 2000 codecs are native libraries; CI machines start without them.
+    # The JPEG-LS and JPEG 2000 codecs are native libraries a CI machine starts without. The reference tools
+    # (DCMTK, GDCM, pydicom) give many unit tests their independent expected values; without them those tests are
+    # reported as skipped, so CI installs them too.
     if (-not $IsLinux) { return }
     $missing = @()
     if (-not (Test-NativeLibrary 'libcharls.so.2')) { $missing += 'libcharls2' }
     if (-not (Test-NativeLibrary 'libopenjp2.so.7')) { $missing += 'libopenjp2-7' }
+    if (-not (Get-Command dcmdjpeg -ErrorAction SilentlyContinue)) { $missing += 'dcmtk' }
+    if (-not (Get-Command gdcmconv -ErrorAction SilentlyContinue)) { $missing += 'libgdcm-tools' }
+    if (-not (Test-Path /usr/bin/python3) -or -not (Test-PythonModules)) { $missing += 'python3-pydicom', 'python3-numpy', 'python3-pil' }
     if ($missing.Count -eq 0) { return }
     $aptGet = Get-Command apt-get -ErrorAction SilentlyContinue
     $isRoot = (& id -u) -eq '0'
     if ($aptGet -and $isRoot) {
-        Write-Host "==> Installing $($missing -join ', ') for the JPEG-LS / JPEG 2000 tests"
+        Write-Host "==> Installing $($missing -join ', ') for the codec and reference tests"
+        $env:DEBIAN_FRONTEND = 'noninteractive'
         & apt-get update -qq | Out-Null
         & apt-get install -y -qq @missing | Out-Null
+        if ($LASTEXITCODE -ne 0) { Write-Warning "apt-get install $($missing -join ' ') failed: tests needing them fail (codecs) or are skipped (reference tools)" }
     }
     else {
-        Write-Warning "Missing $($missing -join ', '): the JPEG-LS / JPEG 2000 tests will fail. Install them with: sudo apt-get install $($missing -join ' ')"
+        Write-Warning "Missing $($missing -join ', '): the JPEG-LS / JPEG 2000 tests fail without libcharls2 and libopenjp2-7, and tests needing the reference tools are skipped. Install them with: sudo apt-get install $($missing -join ' ')"
     }
+}
+
+function Test-PythonModules {
+    & /usr/bin/python3 -c 'import pydicom, numpy, PIL' 2>$null
+    return $LASTEXITCODE -eq 0
 }
 
 function Test-NativeLibrary([string]$Name) {
