@@ -204,7 +204,7 @@ internal sealed class ByteSource : IDisposable
     }
 
     /// <summary>Reads one stream then another; for handing the buffered head plus the rest to an inflater.</summary>
-    private sealed class ConcatenatedStream : Stream
+    private sealed class ConcatenatedStream : ForwardOnlyStream
     {
         private readonly Stream _first;
         private readonly Stream _second;
@@ -216,8 +216,6 @@ internal sealed class ByteSource : IDisposable
             _second = second;
         }
 
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
-
         public override int Read(Span<byte> buffer)
         {
             if (!_firstDone)
@@ -228,15 +226,5 @@ internal sealed class ByteSource : IDisposable
             }
             return _second.Read(buffer);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 }

@@ -114,7 +114,7 @@ public sealed class DicomFile
         else
         {
             if (meta.Count > 0) warnings.Add("File Meta Information has no Transfer Syntax UID; the encoding is detected");
-            syntax = DetectBareSyntax(source, hasPreamble || meta.Count > 0);
+            syntax = DetectBareSyntax(source);
         }
 
         var dataset = new DicomDataset(DicomCharacterSet.Default, source.Position);
@@ -169,7 +169,7 @@ public sealed class DicomFile
             var shown = TextEscaper.Escape(System.Text.Encoding.Latin1.GetString(magic));
             throw new DicomReadException($"not a DICOM file: found '{shown}' at offset 128 where 'DICM' should be, and no data element at offset 0", PreambleLength);
         }
-        if (head.Length == PreambleLength || head.Length == PreambleLength + 4 - 1 || IsAllZero(head))
+        if (IsAllZero(head))
             throw new DicomReadException($"not a DICOM file: {head.Length} bytes, too short to hold a preamble and 'DICM'", 0);
         throw new DicomReadException($"not a DICOM file: no 'DICM' at offset 128 and no data element at offset 0 ({head.Length} bytes)", 0);
     }
@@ -200,7 +200,7 @@ public sealed class DicomFile
     /// Byte order and VR encoding of a dataset without a declared transfer syntax: the group number reads small
     /// in the right byte order, and an explicit VR shows as two capital letters after the tag.
     /// </summary>
-    private static TransferSyntax DetectBareSyntax(ByteSource source, bool afterMeta)
+    private static TransferSyntax DetectBareSyntax(ByteSource source)
     {
         var head = source.PeekUpTo(8);
         if (head.Length < 8) throw new DicomReadException("not a DICOM file: too short to hold a data element", source.Position);
@@ -209,7 +209,6 @@ public sealed class DicomFile
         var bigEndian = !IsPlausibleFirstGroup(little) && IsPlausibleFirstGroup(big) || little > 0x7FE0 && big <= 0x7FE0;
         var vr = (DicomVR)((head[4] << 8) | head[5]);
         var explicitVR = DicomVRInfo.IsKnown(vr) && (!DicomVRInfo.HasLongLength(vr) || (head[6] == 0 && head[7] == 0));
-        _ = afterMeta;
         return (explicitVR, bigEndian) switch
         {
             (true, false) => TransferSyntax.ExplicitVRLittleEndian,
@@ -234,7 +233,7 @@ public sealed class DicomFile
     }
 
     /// <summary>Fails with a clear error once more than the cap has been inflated, and turns zlib errors into ours.</summary>
-    private sealed class CappedStream : Stream
+    private sealed class CappedStream : ForwardOnlyStream
     {
         private readonly Stream _inner;
         private readonly long _cap;
@@ -245,8 +244,6 @@ public sealed class DicomFile
             _inner = inner;
             _cap = cap;
         }
-
-        public override int Read(byte[] buffer, int offset, int count) => Read(buffer.AsSpan(offset, count));
 
         public override int Read(Span<byte> buffer)
         {
@@ -270,16 +267,6 @@ public sealed class DicomFile
             if (disposing) _inner.Dispose();
             base.Dispose(disposing);
         }
-
-        public override bool CanRead => true;
-        public override bool CanSeek => false;
-        public override bool CanWrite => false;
-        public override long Length => throw new NotSupportedException();
-        public override long Position { get => throw new NotSupportedException(); set => throw new NotSupportedException(); }
-        public override void Flush() { }
-        public override long Seek(long offset, SeekOrigin origin) => throw new NotSupportedException();
-        public override void SetLength(long value) => throw new NotSupportedException();
-        public override void Write(byte[] buffer, int offset, int count) => throw new NotSupportedException();
     }
 
     public override string ToString() => $"{System.IO.Path.GetFileName(Path)}: {Dataset.Count} elements, {TransferSyntax.Name}";

@@ -84,7 +84,7 @@ public sealed class PixelDataReader : IDisposable
             }
         }
 
-        var frame = FrameAttributes.ReadForFrame(_dataset, index, _shared);
+        var frame = FrameAttributes.ReadForFrame(_dataset, index);
         return new DicomPixelData
         {
             Path = _source.File.Path,
@@ -174,7 +174,7 @@ public sealed class PixelDataReader : IDisposable
             };
         }
 
-        public static FrameAttributes ReadForFrame(DicomDataset ds, int frame, FrameAttributes shared)
+        public static FrameAttributes ReadForFrame(DicomDataset ds, int frame)
         {
             DicomDataset? Holder(DicomTag tag) => FunctionalGroups.Holder(ds, frame, FunctionalGroups.MacroFor(tag), tag);
             var centers = Holder(DicomTags.WindowCenter)?.GetDoubles(DicomTags.WindowCenter) ?? Array.Empty<double>();
@@ -185,7 +185,6 @@ public sealed class PixelDataReader : IDisposable
             var function = Holder(DicomTags.VOILUTFunction)?.GetString(DicomTags.VOILUTFunction)?.Trim().ToUpperInvariant();
             var slope = Holder(DicomTags.RescaleSlope)?.GetDouble(DicomTags.RescaleSlope);
             var intercept = Holder(DicomTags.RescaleIntercept)?.GetDouble(DicomTags.RescaleIntercept);
-            _ = shared;
             return new FrameAttributes
             {
                 // Rescale needs both values; one alone is ignored rather than half applied.

@@ -124,7 +124,7 @@ public static class SampleUnpacker
         return g.BitsAllocated switch
         {
             1 => UnpackBits(frame, g, layout.BitOffset),
-            8 => Finish8(Reorder(frame.ToArray(), g, layout, 1), g, layout.HighBit),
+            8 => Finish8(Reorder(frame.ToArray(), g, layout), g, layout.HighBit),
             12 => Finish16(UnpackPacked12(frame, g), g, layout.HighBit),
             16 => Finish16(Typed<ushort>(frame, g, layout), g, layout.HighBit),
             24 => Finish32(Unpack24(frame, g, layout), g, layout.HighBit),
@@ -139,15 +139,14 @@ public static class SampleUnpacker
         var size = System.Runtime.CompilerServices.Unsafe.SizeOf<T>();
         var stored = MemoryMarshal.Cast<byte, T>(frame[..(frame.Length / size * size)]).ToArray();
         if (layout.BigEndian != !BitConverter.IsLittleEndian) SwapInPlace(MemoryMarshal.AsBytes(stored.AsSpan()), size);
-        return Reorder(stored, g, layout, size);
+        return Reorder(stored, g, layout);
     }
 
-    private static T[] Reorder<T>(T[] stored, FrameGeometry g, SampleLayout layout, int size) where T : unmanaged
+    private static T[] Reorder<T>(T[] stored, FrameGeometry g, SampleLayout layout) where T : unmanaged
     {
         var pixels = g.Rows * g.Columns;
         if (layout.Subsampled422 && g.SamplesPerPixel == 3) return Expand422(stored, pixels);
         if (layout.Planar && g.SamplesPerPixel > 1) return Interleave(stored, pixels, g.SamplesPerPixel);
-        _ = size;
         return stored.Length == pixels * g.SamplesPerPixel ? stored : stored.AsSpan(0, Math.Min(stored.Length, pixels * g.SamplesPerPixel)).ToArray();
     }
 
@@ -241,7 +240,7 @@ public static class SampleUnpacker
             var b = frame.Slice(i * 3, 3);
             values[i] = layout.BigEndian ? (uint)(b[0] << 16 | b[1] << 8 | b[2]) : (uint)(b[0] | b[1] << 8 | b[2] << 16);
         }
-        return Reorder(values, g, layout with { BigEndian = false }, 4);
+        return Reorder(values, g, layout with { BigEndian = false });
     }
 
     private static Array Finish8(byte[] raw, FrameGeometry g, int highBit)
