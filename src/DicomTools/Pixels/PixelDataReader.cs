@@ -126,7 +126,9 @@ public sealed class PixelDataReader : IDisposable
         }
         catch (CodecException e)
         {
-            throw new CodecException($"frame {index}: {decoder.Name}: {e.Message}", e);
+            // Name the codec once: most codecs already open their messages with their name.
+            var message = e.Message.StartsWith(decoder.Name, StringComparison.OrdinalIgnoreCase) ? e.Message : $"{decoder.Name}: {e.Message}";
+            throw new CodecException($"frame {index}: {message}", e);
         }
     }
 
