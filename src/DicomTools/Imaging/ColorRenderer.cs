@@ -19,8 +19,8 @@ internal static class ColorRenderer
         if (pi == "PALETTE COLOR")
             return Palette(frame, pixelCount, warn);
         if (frame.SamplesPerPixel != 3)
-            throw new ArgumentException(
-                $"{FrameChecks.Where(frame)}: {frame.SamplesPerPixel} samples per pixel with {pi} cannot be shown as RGB", nameof(frame));
+            throw new PixelDataException(
+                $"{FrameChecks.Where(frame)}: {frame.SamplesPerPixel} samples per pixel with {pi} cannot be shown as RGB");
         int rgbCount = pixelCount * 3;
         return pi switch
         {
@@ -147,12 +147,12 @@ internal static class ColorRenderer
     private static byte[] Palette(DicomPixelData frame, int pixelCount, Action<string>? warn)
     {
         if (frame.SamplesPerPixel != 1)
-            throw new ArgumentException($"{FrameChecks.Where(frame)}: PALETTE COLOR needs 1 sample per pixel, not {frame.SamplesPerPixel}", nameof(frame));
+            throw new PixelDataException($"{FrameChecks.Where(frame)}: PALETTE COLOR needs 1 sample per pixel, not {frame.SamplesPerPixel}");
         DicomLut red = frame.RedPalette is { EntryCount: > 0 } r ? r : throw MissingPalette(frame, "red");
         DicomLut green = frame.GreenPalette is { EntryCount: > 0 } g ? g : throw MissingPalette(frame, "green");
         DicomLut blue = frame.BluePalette is { EntryCount: > 0 } b ? b : throw MissingPalette(frame, "blue");
         StoredDomain domain = StoredDomain.For(frame.Pixels, frame.BitsStored)
-            ?? throw new ArgumentException($"{FrameChecks.Where(frame)}: PALETTE COLOR needs 8- or 16-bit integer indexes, not {frame.Pixels.GetType().Name}", nameof(frame));
+            ?? throw new PixelDataException($"{FrameChecks.Where(frame)}: PALETTE COLOR needs 8- or 16-bit integer indexes, not {frame.Pixels.GetType().Name}");
 
         // Palettes whose descriptor says 16 bits but whose entries all fit in 8 bits were written with 8-bit values
         // (DCMTK checks the same and then reads them as 8-bit); scaling them as 16-bit would give a black image.
@@ -166,7 +166,7 @@ internal static class ColorRenderer
         byte[] gt = PaletteTable(green, domain, frame.IsSigned, eightBitValues);
         byte[] bt = PaletteTable(blue, domain, frame.IsSigned, eightBitValues);
         if (pixelCount > Array.MaxLength / 3)
-            throw new ArgumentException($"{FrameChecks.Where(frame)}: {frame.Columns}x{frame.Rows} is too large for one RGB image", nameof(frame));
+            throw new PixelDataException($"{FrameChecks.Where(frame)}: {frame.Columns}x{frame.Rows} is too large for one RGB image");
         var rgb = new byte[pixelCount * 3];
         int mask = domain.Mask, offset = domain.Offset;
         switch (SampleKinds.Of(frame.Pixels))
@@ -215,6 +215,7 @@ internal static class ColorRenderer
         return table;
     }
 
-    private static ArgumentException MissingPalette(DicomPixelData frame, string channel) =>
-        new($"{FrameChecks.Where(frame)}: PALETTE COLOR without a {channel} palette (Palette Color Lookup Table Data)", nameof(frame));
+    /// <summary>The file says PALETTE COLOR but has no usable palette: a data error, reported per frame.</summary>
+    private static PixelDataException MissingPalette(DicomPixelData frame, string channel) =>
+        new($"{FrameChecks.Where(frame)}: PALETTE COLOR without a {channel} palette (Palette Color Lookup Table Data)");
 }

@@ -136,8 +136,9 @@ public sealed class ColorRenderingTests
     [Fact]
     public void Palette_without_tables_is_an_error_that_names_the_channel()
     {
+        // A data error (the file lacks the table), reported as the pixel-data error type the cmdlets name per frame.
         var frame = TestFrames.Color(new byte[] { 0 }, "PALETTE COLOR", samplesPerPixel: 1, red: Channel(0, 8, i => i));
-        var ex = Assert.Throws<ArgumentException>(() => DisplayRenderer.Render(frame, new DisplaySettings()));
+        var ex = Assert.Throws<DicomTools.Pixels.PixelDataException>(() => DisplayRenderer.Render(frame, new DisplaySettings()));
         Assert.Contains("green", ex.Message);
     }
 }
