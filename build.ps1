@@ -183,7 +183,7 @@ function Invoke-Fuzz {
     # can be replayed with DICOMTOOLS_FUZZ_SEED.
     if (-not $env:DICOMTOOLS_FUZZ_SEED) { $env:DICOMTOOLS_FUZZ_SEED = [string](Get-Random -Minimum 1 -Maximum ([int]::MaxValue)) }
     if (-not $env:DICOMTOOLS_FUZZ_ITERATIONS) { $env:DICOMTOOLS_FUZZ_ITERATIONS = '500000' }
-    Write-Host "==> Long fuzz run: $env:DICOMTOOLS_FUZZ_ITERATIONS inputs, seed $env:DICOMTOOLS_FUZZ_SEED
+    Write-Host "==> Long fuzz run: $env:DICOMTOOLS_FUZZ_ITERATIONS inputs, seed $env:DICOMTOOLS_FUZZ_SEED"
     Invoke-Native dotnet @('test', (Join-Path $Root 'tests/DicomTools.Tests/DicomTools.Tests.csproj'), '-c', $Configuration, '--nologo', '--filter', 'Category=Fuzz')
 }
 
