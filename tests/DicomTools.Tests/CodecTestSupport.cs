@@ -105,7 +105,7 @@ internal static class CodecTestFiles
     /// <summary>Reads every frame of <paramref name="path"/> through the reader's <c>FrameSource</c>.</summary>
     public static TestFrames Read(string path)
     {
-        using var source = DicomTools.Pixels.FrameSource.Open(path);
+        var source = DicomTools.Pixels.FrameSource.Open(path);
         var frames = Enumerable.Range(0, source.NumberOfFrames).Select(source.ReadEncodedFrame).ToArray();
         return new TestFrames(path, source.Geometry, source.TransferSyntaxUID, source.NumberOfFrames, frames);
     }

@@ -519,7 +519,10 @@ public sealed class DicomCharacterSetTests
             DicomCharacterSet.Get(new[] { "GB18030" }),
             DicomCharacterSet.Get(new[] { "", "ISO 2022 IR 87" }),
         };
-        const int repetitions = 100;
+        // Many repetitions and a few bytes of slack: a one-off allocation in the loop (a JIT tier-up, a cache) must not
+        // fail the test, while one extra buffer per decode (dozens of bytes each time) still does.
+        const int repetitions = 1000;
+        const int slackBytes = 8;
         foreach (var set in sets)
         {
             set.Decode(value, DicomVR.PN); // warm up (JIT, lazy tables)
@@ -531,7 +534,7 @@ public sealed class DicomCharacterSetTests
             for (var i = 0; i < repetitions; i++) _ = new string('x', value.Length);
             var perString = (GC.GetAllocatedBytesForCurrentThread() - stringBefore) / repetitions;
 
-            Assert.True(perDecode <= perString, $"{set}: {perDecode} bytes per decode, a {value.Length}-char string takes {perString}");
+            Assert.True(perDecode <= perString + slackBytes, $"{set}: {perDecode} bytes per decode, a {value.Length}-char string takes {perString}");
         }
     }
 

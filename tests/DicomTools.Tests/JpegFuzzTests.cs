@@ -63,7 +63,7 @@ public sealed class JpegFuzzTests
 
     private static (byte[] Encoded, FrameGeometry Geometry, IFrameDecoder Decoder) Load(string file)
     {
-        using var source = DicomTools.Pixels.FrameSource.Open(Fixture(file));
+        var source = DicomTools.Pixels.FrameSource.Open(Fixture(file));
         return (source.ReadEncodedFrame(0), source.Geometry, JpegDecoders.ForTransferSyntax(source.TransferSyntaxUID)!);
     }
 

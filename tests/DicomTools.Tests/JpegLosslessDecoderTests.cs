@@ -51,7 +51,7 @@ public sealed class JpegLosslessDecoderTests
     {
         var original = CorpusFacts.File("cswado__CTImage.dcm");
         byte[] expected;
-        using (var native = FrameSource.Open(original)) expected = native.ReadEncodedFrame(0);
+        expected = FrameSource.Open(original).ReadEncodedFrame(0);
         var (pixels, photometric, _) = DecodeFile(CorpusFacts.File(file));
         Assert.Equal("MONOCHROME2", photometric);
         Assert.True(expected.AsSpan().SequenceEqual(pixels), $"{file} differs from cswado__CTImage.dcm");

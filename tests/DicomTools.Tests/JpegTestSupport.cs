@@ -48,14 +48,14 @@ public static class JpegTestSupport
     /// <summary>Whether a fixture holds lossless JPEG (transfer syntax .57 or .70) rather than DCT JPEG.</summary>
     public static bool IsLossless(FixtureRow row)
     {
-        using var source = FrameSource.Open(Fixture(row.File));
+        var source = FrameSource.Open(Fixture(row.File));
         return source.TransferSyntaxUID.TrimEnd('\0', ' ') is "1.2.840.10008.1.2.4.57" or "1.2.840.10008.1.2.4.70";
     }
 
     /// <summary>All frames of a DICOM file decoded by the decoder for its transfer syntax, concatenated.</summary>
     public static (byte[] Pixels, string Photometric, FrameGeometry Geometry) DecodeFile(string path)
     {
-        using var source = FrameSource.Open(path);
+        var source = FrameSource.Open(path);
         var decoder = JpegDecoders.ForTransferSyntax(source.TransferSyntaxUID)
             ?? throw new InvalidOperationException($"{path}: no JPEG decoder for {source.TransferSyntaxUID}");
         var frameLength = checked((int)source.Geometry.FrameByteLength);
@@ -69,7 +69,7 @@ public static class JpegTestSupport
     /// <summary>One frame decoded by the decoder for the file's transfer syntax.</summary>
     public static (byte[] Pixels, string Photometric, FrameGeometry Geometry) DecodeFrame(string path, int index)
     {
-        using var source = FrameSource.Open(path);
+        var source = FrameSource.Open(path);
         var decoder = JpegDecoders.ForTransferSyntax(source.TransferSyntaxUID)
             ?? throw new InvalidOperationException($"{path}: no JPEG decoder for {source.TransferSyntaxUID}");
         var pixels = new byte[source.Geometry.FrameByteLength];
@@ -79,7 +79,7 @@ public static class JpegTestSupport
 
     public static (byte[] Encoded, FrameGeometry Geometry) ReadFrame(string path, int index = 0)
     {
-        using var source = FrameSource.Open(path);
+        var source = FrameSource.Open(path);
         return (source.ReadEncodedFrame(index), source.Geometry);
     }
 

@@ -183,5 +183,6 @@ Describe 'Get-DicomInfo path handling' {
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'pydicom__CT_small.dcm') -Destination $odd
         (Get-DicomInfo -LiteralPath $odd).Modality | Should -Be 'CT'
         (Get-Item -LiteralPath $odd | Get-DicomInfo).Modality | Should -Be 'CT'
+        (Get-DicomInfo -Path ($odd -replace '\[', '`[' -replace '\]', '`]')).Modality | Should -Be 'CT' -Because 'escaped wildcard characters in -Path name the file literally'
     }
 }

@@ -101,6 +101,14 @@ Describe 'Get-DicomPixelData' -Skip:(-not $CorpusPresent) {
         $errors[0].ToString() | Should -Match 'frame 0 needs bytes'
     }
 
+    It 'filters frames arriving decoded with -Frame in the next cmdlet' {
+        $file = Corpus 'pydicom__rtdose.dcm'
+        (Get-DicomPixelData -LiteralPath $file -Frame 3, 4 | ConvertTo-WindowedImage -Frame 4).Frame | Should -Be 4
+        (Get-DicomPixelData -LiteralPath $file -Frame 3 | ConvertTo-WindowedImage -Frame 0) | Should -BeNullOrEmpty
+        $out = Join-Path $TestDrive 'frames'
+        (Get-DicomPixelData -LiteralPath $file -Frame 3, 4 | Export-DicomImage -Frame -11 -OutputDirectory $out -PassThru).Name | Should -Be 'pydicom__rtdose_f0004.png'
+    }
+
     It 'takes Get-DicomInfo objects from the pipeline' {
         $px = Get-DicomInfo -LiteralPath (Corpus 'pydicom__MR_small.dcm') | Get-DicomPixelData
         $px.Rows | Should -Be 64

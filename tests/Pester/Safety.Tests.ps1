@@ -72,6 +72,12 @@ Describe 'Header text cannot drive the terminal' {
         $image.ToString() | Should -Not -Match "[\x00-\x1F]"
     }
 
+    It 'escapes them in the list views of pixel data and display images' {
+        $px = Get-DicomPixelData -LiteralPath $evil
+        ($px | Format-List | Out-String -Width 300) | Should -Not -Match "[\x00-\x08\x0B-\x1F\x7F]"
+        ($px | ConvertTo-WindowedImage | Format-List | Out-String -Width 300) | Should -Not -Match "[\x00-\x08\x0B-\x1F\x7F]"
+    }
+
     It 'keeps the raw values reachable for scripts' {
         $info = Get-DicomInfo -LiteralPath $evil
         $info.PatientName.Value | Should -BeExactly "Evil${esc}[31mRed${esc}]0;owned${bel}^Name"
@@ -87,6 +93,21 @@ Describe 'Limits that hold whatever the header claims' {
         Get-DicomInfo -LiteralPath $nested -ErrorVariable errors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
         $errors[0].FullyQualifiedErrorId | Should -Be 'DicomReadError,DicomTools.Commands.GetDicomInfoCommand'
         $errors[0].ToString() | Should -Match 'nested deeper than'
+    }
+
+    It 'costs one or two error lines, not one per claimed frame, when Number of Frames lies' {
+        $liar = Join-Path $TestDrive 'liar.dcm'
+        $w = [DicomTools.Samples.CtPhantom]::Create(16, 0, $null, $null)
+        $null = $w.Add($tags::NumberOfFrames, $vr::IS, '2147483647')
+        $w.WriteFile($liar)
+        $errors = $null
+        $frames = @(Get-DicomPixelData -LiteralPath $liar -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $frames.Count | Should -Be 1
+        $errors.Count | Should -BeLessOrEqual 2
+        ($errors | Out-String) | Should -Match 'the header states 2147483647 frame'
+        $errors = $null
+        @(Export-DicomImage -SourcePath $liar -OutputDirectory (Join-Path $TestDrive 'liar') -PassThru -ErrorVariable errors -ErrorAction SilentlyContinue).Count | Should -Be 1
+        $errors.Count | Should -BeLessOrEqual 2
     }
 
     It 'refuses a frame larger than -MaxImageBytes before allocating it, and lets the user raise the limit' {
@@ -109,7 +130,7 @@ Describe 'Limits that hold whatever the header claims' {
 Describe 'Output paths made from header values stay inside the folder the user named' {
     It 'sanitises <Value>' -TestCases @(
         @{ Value = '../../../../tmp/escaped' }, @{ Value = '/etc/passwd' }, @{ Value = 'C:\Windows\win.ini' },
-        @{ Value = '..' }, @{ Value = 'CON' }, @{ Value = 'NUL.txt' }, @{ Value = 'a/b\c' }, @{ Value = "tab`there" }, @{ Value = '' }
+        @{ Value = '..' }, @{ Value = '~' }, @{ Value = '~/escaped' }, @{ Value = 'CON' }, @{ Value = 'NUL.txt' }, @{ Value = 'a/b\c' }, @{ Value = "tab`there" }, @{ Value = '' }
     ) {
         param($Value)
         $source = Join-Path $TestDrive ("src{0}.dcm" -f [guid]::NewGuid().ToString('n'))
@@ -117,7 +138,16 @@ Describe 'Output paths made from header values stay inside the folder the user n
         $out = Join-Path $TestDrive ([guid]::NewGuid().ToString('n'))
         $written = Export-DicomImage -SourcePath $source -Path (Join-Path $out '{PatientID}.png') -PassThru
         $written.Directory.FullName | Should -Be ([IO.Path]::GetFullPath($out))
-        $written.BaseName | Should -Not -BeIn @('CON', 'NUL', '..', '.', '')
+        $written.BaseName | Should -Not -BeIn @('CON', 'NUL', '..', '.', '', '~')
+    }
+
+    It 'refuses an output path on another provider' {
+        $source = Join-Path $TestDrive 'provider.dcm'
+        New-Phantom $source
+        $errors = $null
+        Export-DicomImage -SourcePath $source -Path 'Env:/dicomtools-test.png' -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -Be 'NotFileSystemPath,DicomTools.Commands.ExportDicomImageCommand'
+        Test-Path 'Env:/dicomtools-test.png' | Should -BeFalse
     }
 }
 

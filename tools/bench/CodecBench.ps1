@@ -43,9 +43,9 @@ foreach ($e in $encodings) {
     $onePath = Join-Path $single $e.File
     if (-not (Test-Path $path) -or -not (Test-Path $onePath)) {
         if (-not (Get-Command $e.Make[0] -ErrorAction SilentlyContinue)) { Write-Host "  $($e.Name): $($e.Make[0]) not installed, skipped"; continue }
-        & $e.Make[0] @($e.Make | Select-Object -Skip 1) $path
+        & $e.Make[0] @($e.Make | Select-Object -Skip 1) $path 2>$null
         $ok = $LASTEXITCODE -eq 0
-        & $e.Make[0] @($e.Make | Select-Object -Skip 1 | ForEach-Object { if ($_ -eq $native) { $nativeSingle } else { $_ } }) $onePath
+        & $e.Make[0] @($e.Make | Select-Object -Skip 1 | ForEach-Object { if ($_ -eq $native) { $nativeSingle } else { $_ } }) $onePath 2>$null
         if (-not $ok -or $LASTEXITCODE -ne 0) { Write-Host "  $($e.Name): encoding failed, skipped"; continue }
     }
     $cases += @{ Name = $e.Name; Path = $path; Single = $onePath; Reference = $e.Reference }
@@ -85,7 +85,7 @@ Import-Module '$ModulePath'
             param($Path)
             $times = 1..3 | ForEach-Object {
                 $sw = [Diagnostics.Stopwatch]::StartNew()
-                & $tool[0] @($tool | Select-Object -Skip 1) $Path $decoded | Out-Null
+                & $tool[0] @($tool | Select-Object -Skip 1) $Path $decoded 2>$null | Out-Null
                 $sw.Elapsed.TotalSeconds
                 Remove-Item $decoded -ErrorAction SilentlyContinue
             }

@@ -23,11 +23,9 @@ $info | Format-Table | Out-String | Write-Host
 $info | Select-Object Modality, PatientName, Rows, Columns, BitsStored, RescaleIntercept, RescaleSlope, WindowCenter, WindowWidth, WindowCenterWidthExplanation |
     Format-List | Out-String | Write-Host
 
-if (Get-Command Export-DicomImage -ErrorAction SilentlyContinue) {
-    Write-Host '--- The window stored in the file (SOFT TISSUE 40/400) ---'
-    $stored = Get-DicomInfo -Path $sample | ConvertTo-WindowedImage | Export-DicomImage -Path (Join-Path $OutputDirectory 'phantom_stored_window.png') -PassThru
-    Write-Host "PNG: $($stored.FullName)"
-    Write-Host '--- The Lung preset (-600/1500) ---'
-    $preset = Get-DicomInfo -Path $sample | ConvertTo-WindowedImage -Preset Lung | Export-DicomImage -Path (Join-Path $OutputDirectory 'phantom_lung_preset.png') -PassThru
-    Write-Host "PNG: $($preset.FullName)"
-}
+Write-Host '--- The window stored in the file (SOFT TISSUE 40/400) ---'
+$stored = Get-DicomInfo -Path $sample | ConvertTo-WindowedImage | Export-DicomImage -Path (Join-Path $OutputDirectory 'phantom_stored_window.png') -PassThru
+Write-Host "PNG: $($stored.FullName)"
+Write-Host '--- The Lung preset (-600/1500) ---'
+$preset = Get-DicomInfo -Path $sample | ConvertTo-WindowedImage -Preset Lung | Export-DicomImage -Path (Join-Path $OutputDirectory 'phantom_lung_preset.png') -PassThru
+Write-Host "PNG: $($preset.FullName)"

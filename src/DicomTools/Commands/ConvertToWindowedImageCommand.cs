@@ -30,10 +30,9 @@ public sealed class ConvertToWindowedImageCommand : DicomPathCmdlet, IDisposable
     [Parameter(Mandatory = true, ParameterSetName = InfoSet, ValueFromPipeline = true)]
     public DicomInfo[] DicomInfo { get; set; } = Array.Empty<DicomInfo>();
 
-    /// <summary>Frames to render from files (0-based; negative counts from the end). All frames when absent.</summary>
-    [Parameter(ParameterSetName = PathSet)]
-    [Parameter(ParameterSetName = LiteralPathSet)]
-    [Parameter(ParameterSetName = InfoSet)]
+    /// <summary>Frames to render (0-based; negative counts from the end). All frames when absent. Decoded frames
+    /// arriving from Get-DicomPixelData are filtered by it.</summary>
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public int[]? Frame { get; set; }
 
@@ -94,9 +93,8 @@ public sealed class ConvertToWindowedImageCommand : DicomPathCmdlet, IDisposable
     {
         _settings = DisplaySettingsBinder.Build(this, WindowIndex, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert);
         var settings = _settings;
-        var maxFrameBytes = MaxImageBytes;
         _runner = new JobRunner<FrameJob, DicomDisplayImage>(this,
-            (job, _) => JobOutcome<DicomDisplayImage>.Run(warnings => job.Render(settings, warnings, maxFrameBytes)),
+            (job, _) => JobOutcome<DicomDisplayImage>.Run(warnings => job.Render(settings, warnings)),
             ThrottleLimit, (_, image) => WriteObject(image), "ConvertTo-WindowedImage");
     }
 
@@ -111,9 +109,9 @@ public sealed class ConvertToWindowedImageCommand : DicomPathCmdlet, IDisposable
 
     private IEnumerable<FrameJob> Jobs() => ParameterSetName switch
     {
-        PixelDataSet => PixelData.Select(FrameJob.ForPixelData),
-        InfoSet => DicomInfo.SelectMany(info => FrameJob.ForInfo(this, info, Frame)),
-        _ => ResolveInputPaths().SelectMany(path => FrameJob.ForFile(this, path, Frame)),
+        PixelDataSet => PixelData.Select(FrameJob.ForPixelData).Where(job => job.IsSelected(Frame)),
+        InfoSet => DicomInfo.SelectMany(info => FrameJob.ForInfo(this, info, Frame, MaxImageBytes)),
+        _ => ResolveInputPaths().SelectMany(path => FrameJob.ForFile(this, path, Frame, MaxImageBytes)),
     };
 
     protected override void EndProcessing() => _runner?.Finish();

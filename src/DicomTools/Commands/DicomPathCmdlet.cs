@@ -91,7 +91,9 @@ public abstract class DicomCmdlet : PSCmdlet
     {
         // Absolute file-system paths (what Get-ChildItem's PSPath and scripts mostly pass) need no provider lookup,
         // which costs more than reading a DICOM header; everything else goes through the session's providers.
-        if ((literal || !WildcardPattern.ContainsWildcardCharacters(input)) && TryAbsoluteFileSystemPath(input, out var direct))
+        // A -Path without wildcards may still hold escapes (`[): they are removed, as the provider would.
+        if ((literal || !WildcardPattern.ContainsWildcardCharacters(input))
+            && TryAbsoluteFileSystemPath(literal ? input : WildcardPattern.Unescape(input), out var direct))
             return new[] { direct };
         try
         {
@@ -155,10 +157,7 @@ public abstract class DicomCmdlet : PSCmdlet
     /// Reports a file that could not be read as a non-terminating error whose message names the file, with a
     /// stable error id per kind of failure, so the pipeline goes on with the next file.
     /// </summary>
-    protected void WriteFileError(string path, Exception exception) => ReportError(path, exception);
-
-    /// <inheritdoc cref="WriteFileError"/>
-    internal void ReportError(string path, Exception exception, ErrorCategory? categoryOverride = null)
+    internal void ReportError(string path, Exception exception, ErrorCategory? categoryOverride = null, string? errorIdOverride = null)
     {
         var (id, category) = exception switch
         {
@@ -174,7 +173,7 @@ public abstract class DicomCmdlet : PSCmdlet
             ArgumentException => ("InvalidDisplaySettings", ErrorCategory.InvalidArgument),
             _ => ("UnexpectedError", ErrorCategory.NotSpecified),
         };
-        var record = new ErrorRecord(exception, id, categoryOverride ?? category, path)
+        var record = new ErrorRecord(exception, errorIdOverride ?? id, categoryOverride ?? category, path)
         {
             // Messages can quote header text and file names: escaped, so they cannot drive the terminal.
             ErrorDetails = new ErrorDetails(TextEscaper.Escape($"{path}: {PlainMessage(exception)}")),
@@ -192,8 +191,6 @@ public abstract class DicomCmdlet : PSCmdlet
     }
 
     /// <summary>Passes the reader's tolerated problems on as warnings naming the file.</summary>
-    protected void WriteFileWarnings(string path, IEnumerable<string> warnings) => ReportWarnings(path, warnings);
-
     internal void ReportWarnings(string path, IEnumerable<string> warnings)
     {
         foreach (var warning in warnings) WriteWarning(TextEscaper.Escape($"{path}: {warning}"));

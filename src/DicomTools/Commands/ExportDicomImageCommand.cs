@@ -27,7 +27,6 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     private EncodeOptions _options = EncodeOptions.Default;
     private JobRunner<FrameJob, string>? _runner;
     private readonly HashSet<string> _targets = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
-    private bool _warnedFrameToken;
 
     /// <summary>Display images from ConvertTo-WindowedImage.</summary>
     [Parameter(Mandatory = true, ParameterSetName = ImageSet, ValueFromPipeline = true)]
@@ -65,7 +64,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     [Parameter]
     public ImageFormat? Format { get; set; }
 
-    /// <summary>JPEG (and lossy WebP) quality, 1 to 100 (default 90).</summary>
+    /// <summary>JPEG quality, 1 to 100 (default 90). Other formats are lossless and ignore it.</summary>
     [Parameter]
     [ValidateRange(1, 100)]
     public int Quality { get; set; } = EncodeOptions.DefaultJpegQuality;
@@ -75,9 +74,9 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     [ValidateSet("8", "16")]
     public int BitDepth { get; set; } = 8;
 
-    /// <summary>Frames to export from files (0-based; negative counts from the end). All frames when absent.</summary>
-    [Parameter(ParameterSetName = InfoSet)]
-    [Parameter(ParameterSetName = SourcePathSet)]
+    /// <summary>Frames to export (0-based; negative counts from the end). All frames when absent. Frames arriving
+    /// already decoded or rendered are filtered by it.</summary>
+    [Parameter]
     [ValidateNotNullOrEmpty]
     public int[]? Frame { get; set; }
 
@@ -135,9 +134,8 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         var options = _options;
         var overwrite = Force.IsPresent;
         var bitDepth = BitDepth;
-        var maxFrameBytes = MaxImageBytes;
         _runner = new JobRunner<FrameJob, string>(this,
-            (job, token) => JobOutcome<string>.Run(warnings => Write(job, format, options, overwrite, bitDepth, maxFrameBytes, warnings, token)),
+            (job, token) => JobOutcome<string>.Run(warnings => Write(job, format, options, overwrite, bitDepth, warnings, token)),
             ThrottleLimit,
             (_, written) => { if (PassThru) WriteObject(new FileInfo(written)); },
             "Export-DicomImage");
@@ -161,10 +159,10 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
 
     private IEnumerable<FrameJob> Jobs() => ParameterSetName switch
     {
-        PixelDataSet => PixelData.Select(FrameJob.ForPixelData),
-        InfoSet => DicomInfo.SelectMany(info => FrameJob.ForInfo(this, info, Frame)),
-        SourcePathSet => ResolveFilePaths(SourcePath, literal: true).SelectMany(path => FrameJob.ForFile(this, path, Frame)),
-        _ => Image.Select(FrameJob.ForImage),
+        PixelDataSet => PixelData.Select(FrameJob.ForPixelData).Where(job => job.IsSelected(Frame)),
+        InfoSet => DicomInfo.SelectMany(info => FrameJob.ForInfo(this, info, Frame, MaxImageBytes)),
+        SourcePathSet => ResolveFilePaths(SourcePath, literal: true).SelectMany(path => FrameJob.ForFile(this, path, Frame, MaxImageBytes)),
+        _ => Image.Select(FrameJob.ForImage).Where(job => job.IsSelected(Frame)),
     };
 
     /// <summary>Names the job's output (on the pipeline thread, where the session's paths resolve) and asks
@@ -174,21 +172,24 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         string relative;
         if (_template is not null)
         {
-            if (job.NumberOfFrames > 1 && !_template.UsesFrame && !_warnedFrameToken)
-            {
-                _warnedFrameToken = true;
-                WriteWarning($"{job.Path} has {job.NumberOfFrames} frames but -Path has no {{Frame}} token: frames after the first would need the same file name and are refused.");
-            }
             relative = _template.Expand(job.Path, job.Frame, job.HeaderText);
         }
         else
         {
             relative = System.IO.Path.Combine(_outputDirectory!, OutputPathTemplate.DefaultOutputName(job.Path, job.Frame, job.NumberOfFrames, _format));
         }
-        var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(relative);
+        var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(relative, out var provider, out _);
+        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            ReportError(job.Path, new ArgumentException($"'{relative}' is on the {provider.Name} provider; images are written to the file system"), ErrorCategory.InvalidArgument, "NotFileSystemPath");
+            return false;
+        }
         if (!_targets.Add(target))
         {
-            ReportError(job.Path, new OutputExistsException(target), null);
+            // Two images of this run would share one name: the second is refused whatever -Force says, as writing
+            // it would silently replace the first.
+            var hint = _template is { UsesFrame: false } ? " (add {Frame} to -Path to tell the frames of a file apart)" : "";
+            ReportError(job.Path, new OutputExistsException(target, $"'{target}' was already written by this command for another image{hint}"));
             return false;
         }
         if (!ShouldProcess(target, $"Export frame {job.Frame} of {job.Path}")) return false;
@@ -198,18 +199,18 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
 
     /// <summary>Renders (when needed), encodes and writes one image atomically. Runs on a worker thread.</summary>
     private static string Write(FrameJob job, ImageFormat format, EncodeOptions options, bool overwrite, int bitDepth,
-        long maxFrameBytes, List<string> warnings, CancellationToken token)
+        List<string> warnings, CancellationToken token)
     {
         var target = job.Target!;
         if (bitDepth == 16)
         {
-            var pixels = job.Decode(maxFrameBytes);
+            var pixels = job.Decode();
             if (pixels.IsColor) throw new NotSupportedException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
             var settings = job.Image?.Settings ?? DisplaySettings.Default;
             var grey = DisplayRenderer.RenderGrey16(pixels, settings, warnings.Add);
             return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, pixels.Columns, pixels.Rows, stream, format, options), overwrite, token);
         }
-        var image = job.Render(DisplaySettings.Default, warnings, maxFrameBytes);
+        var image = job.Render(DisplaySettings.Default, warnings);
         return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(image, stream, format, options), overwrite, token);
     }
 

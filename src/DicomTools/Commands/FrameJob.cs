@@ -6,8 +6,9 @@ using DicomTools.Pixels;
 namespace DicomTools.Commands;
 
 /// <summary>
-/// One frame to render or export, in whichever form it reached the cmdlet: a file already parsed (path and info
-/// inputs), decoded pixel data, or a display image. Jobs are made on the pipeline thread and run on workers.
+/// One frame to render or export, in whichever form it reached the cmdlet: a frame of a file (path and info inputs;
+/// all jobs of one file share its reader, which is safe across threads), decoded pixel data, or a display image.
+/// Jobs are made on the pipeline thread and run on workers.
 /// </summary>
 internal sealed class FrameJob : IFileJob
 {
@@ -21,20 +22,17 @@ internal sealed class FrameJob : IFileJob
     public string Path { get; }
     public int Frame { get; }
     public int NumberOfFrames { get; }
-    /// <summary>Parsed file (pixel data located, not read) for path and info inputs.</summary>
-    public DicomFile? File { get; private init; }
+    /// <summary>The file's reader, for path and info inputs.</summary>
+    public PixelDataReader? Reader { get; private init; }
     public DicomPixelData? PixelData { get; private init; }
     public DicomDisplayImage? Image { get; private init; }
     /// <summary>Where an export writes this frame (resolved on the pipeline thread).</summary>
     public string? Target { get; set; }
 
-    /// <summary>
-    /// The text of a header attribute (File Meta Information included) for output names; null when absent.
-    /// </summary>
+    /// <summary>The text of a header attribute (File Meta Information included) for output names; null when absent.</summary>
     public string? HeaderText(string keyword)
     {
-        if (File is not null) return (File.FileMetaInformation.Find(keyword) ?? File.Dataset.Find(keyword))?.GetText();
-        var header = PixelData?.Header ?? Image?.Source?.Header;
+        var header = Reader?.Header ?? PixelData?.Header ?? Image?.Source?.Header;
         return header?.GetElement(keyword)?.GetText();
     }
 
@@ -48,49 +46,45 @@ internal sealed class FrameJob : IFileJob
     /// Parses <paramref name="path"/> and makes one job per selected frame. Problems are reported through the
     /// cmdlet (per file, per frame) and give no job.
     /// </summary>
-    public static IEnumerable<FrameJob> ForFile(DicomCmdlet cmdlet, string path, int[]? selection) => ForFile(cmdlet, path, selection, null);
+    public static IEnumerable<FrameJob> ForFile(DicomCmdlet cmdlet, string path, int[]? selection, long maxFrameBytes) =>
+        ForReader(cmdlet, path, selection, FrameReading.OpenReader(cmdlet, path, maxFrameBytes));
 
     /// <summary>
     /// Jobs for the file a Get-DicomInfo object describes. Its header read is reused when it already located the
     /// pixel data (native data: one read of the file instead of two); encapsulated data is read again in full.
     /// </summary>
-    public static IEnumerable<FrameJob> ForInfo(DicomCmdlet cmdlet, DicomInfo info, int[]? selection) =>
-        ForFile(cmdlet, info.Path, selection,
-            info.File.PixelData is { Fragments: null, HasUndefinedLength: false, ValueOffset: >= 0 } && !info.File.TransferSyntax.IsDeflated ? info.File : null);
-
-    private static IEnumerable<FrameJob> ForFile(DicomCmdlet cmdlet, string path, int[]? selection, DicomFile? alreadyRead)
+    public static IEnumerable<FrameJob> ForInfo(DicomCmdlet cmdlet, DicomInfo info, int[]? selection, long maxFrameBytes)
     {
-        DicomFile file;
-        int frames;
-        try
-        {
-            file = alreadyRead ?? DicomFile.Open(path, DicomReadOptions.Full);
-            if (alreadyRead is null) cmdlet.ReportWarnings(path, file.Warnings);
-            if (file.PixelData is null) throw new PixelDataException("the file has no Pixel Data");
-            frames = PixelGeometry.NumberOfFrames(file.Dataset);
-        }
-        catch (Exception e) when (FrameReading.IsFileProblem(e))
-        {
-            cmdlet.ReportError(path, e);
-            yield break;
-        }
-        foreach (var index in FrameReading.SelectFrames(cmdlet, path, selection, frames))
-            yield return new FrameJob(path, index, frames) { File = file };
+        var reuse = info.File.PixelData is { Fragments: null, HasUndefinedLength: false, ValueOffset: >= 0 } && !info.File.TransferSyntax.IsDeflated;
+        return ForReader(cmdlet, info.Path, selection, FrameReading.OpenReader(cmdlet, info.Path, maxFrameBytes, reuse ? info.File : null));
     }
 
+    private static IEnumerable<FrameJob> ForReader(DicomCmdlet cmdlet, string path, int[]? selection, PixelDataReader? reader)
+    {
+        if (reader is null) return Array.Empty<FrameJob>();
+        return FrameReading.SelectFrames(cmdlet, path, selection, reader)
+            .Select(index => new FrameJob(path, index, reader.NumberOfFrames) { Reader = reader });
+    }
+
+    /// <summary>
+    /// True when the job's frame is among <paramref name="selection"/> (0-based, negative from the end); used to
+    /// filter frames that arrive already decoded.
+    /// </summary>
+    public bool IsSelected(int[]? selection) =>
+        selection is null || selection.Any(requested => FrameReading.ResolveFrame(requested, NumberOfFrames) == Frame);
+
     /// <summary>The decoded frame (decoding it now for file jobs). Runs on a worker thread.</summary>
-    public DicomPixelData Decode(long maxFrameBytes)
+    public DicomPixelData Decode()
     {
         if (PixelData is not null) return PixelData;
         if (Image?.Source is { } source) return source;
-        if (File is null) throw new PixelDataException($"frame {Frame}: the image does not carry its pixel data");
-        using var reader = PixelDataReader.Open(File, maxFrameBytes);
-        return reader.ReadFrame(Frame);
+        if (Reader is null) throw new PixelDataException($"frame {Frame}: the image does not carry its pixel data");
+        return Reader.ReadFrame(Frame);
     }
 
     /// <summary>The display image (rendering it now unless the job is one). Runs on a worker thread.</summary>
-    public DicomDisplayImage Render(DisplaySettings settings, List<string> warnings, long maxFrameBytes) =>
-        Image ?? DisplayRenderer.Render(Decode(maxFrameBytes), settings, warnings.Add);
+    public DicomDisplayImage Render(DisplaySettings settings, List<string> warnings) =>
+        Image ?? DisplayRenderer.Render(Decode(), settings, warnings.Add);
 }
 
 /// <summary>

@@ -20,10 +20,10 @@ public sealed class GetDicomInfoCommand : DicomPathCmdlet
             }
             catch (Exception e) when (e is DicomReadException or IOException or UnauthorizedAccessException)
             {
-                WriteFileError(path, e);
+                ReportError(path, e);
                 continue;
             }
-            WriteFileWarnings(path, info.Warnings);
+            ReportWarnings(path, info.Warnings);
             WriteObject(info);
         }
     }

@@ -35,12 +35,12 @@ internal sealed class JobRunner<TJob, T> : IDisposable where TJob : IFileJob
     private int _done;
     private bool _progressShown;
 
-    public JobRunner(DicomCmdlet cmdlet, Func<TJob, CancellationToken, JobOutcome<T>> work, int degree, Action<TJob, T> onResult, string activity, int maxInFlight = 0)
+    public JobRunner(DicomCmdlet cmdlet, Func<TJob, CancellationToken, JobOutcome<T>> work, int degree, Action<TJob, T> onResult, string activity)
     {
         _cmdlet = cmdlet;
         _onResult = onResult;
         _activity = activity;
-        _queue = new OrderedWorkQueue<TJob, JobOutcome<T>>(work, Math.Max(1, degree), _cancellation.Token, maxInFlight == 0 ? 0 : Math.Max(maxInFlight, degree));
+        _queue = new OrderedWorkQueue<TJob, JobOutcome<T>>(work, Math.Max(1, degree), _cancellation.Token);
     }
 
 

@@ -23,8 +23,11 @@ internal sealed class ByteSource : IDisposable
     private long _bufferOrigin; // stream position of _buffer[0]
     private readonly long _positionBias; // logical position of the stream's position 0
 
-    public ByteSource(Stream stream, bool ownsStream, long logicalStart = 0)
+    /// <param name="unseekableLimit">For a stream that cannot tell its length (inflating): the logical position past
+    /// which no data may lie, so lengths are checked against it before anything is read.</param>
+    public ByteSource(Stream stream, bool ownsStream, long logicalStart = 0, long unseekableLimit = long.MaxValue)
     {
+        _unseekableLimit = unseekableLimit;
         _stream = stream;
         _ownsStream = ownsStream;
         _positionBias = logicalStart;
@@ -49,7 +52,9 @@ internal sealed class ByteSource : IDisposable
     public long Position => _bufferOrigin + _bufferStart + _positionBias;
 
     /// <summary>Bytes left when known; long.MaxValue when the source cannot tell.</summary>
-    public long Remaining => Length is { } length ? length - Position : long.MaxValue;
+    public long Remaining => Length is { } length ? length - Position : _unseekableLimit == long.MaxValue ? long.MaxValue : _unseekableLimit - Position;
+
+    private readonly long _unseekableLimit;
 
     public bool IsAtEnd => !Ensure(1);
 
@@ -121,22 +126,23 @@ internal sealed class ByteSource : IDisposable
         if (length == 0) return Array.Empty<byte>();
         if (Length is not null) // verified above: allocate once
         {
-            var result = new byte[length];
-            ReadExactly(result, tag);
-            return result;
+            var verified = new byte[length];
+            ReadExactly(verified, tag);
+            return verified;
         }
-        // Inflating stream: grow as data really arrives, so a claimed 4 GB in a small deflated file fails at the end.
-        using var collected = new MemoryStream((int)Math.Min(length, UnverifiedChunk));
-        var chunk = new byte[(int)Math.Min(length, UnverifiedChunk)];
-        long left = length;
-        while (left > 0)
+        // Inflating stream: grow as data really arrives, so a claimed 4 GB in a small deflated file fails at the end
+        // of its data having taken only what was there (at most twice that, while the array doubles).
+        var grown = new byte[(int)Math.Min(length, UnverifiedChunk)];
+        long filled = 0;
+        while (filled < length)
         {
-            var part = (int)Math.Min(left, chunk.Length);
-            ReadExactly(chunk.AsSpan(0, part), tag);
-            collected.Write(chunk, 0, part);
-            left -= part;
+            if (filled == grown.Length)
+                Array.Resize(ref grown, (int)Math.Min(length, Math.Min((long)grown.Length * 2, Array.MaxLength)));
+            var part = (int)Math.Min(grown.Length - filled, UnverifiedChunk);
+            ReadExactly(grown.AsSpan((int)filled, part), tag);
+            filled += part;
         }
-        return collected.ToArray();
+        return grown;
     }
 
     private void ReadExactly(Span<byte> destination, DicomTag tag)

@@ -29,6 +29,10 @@ public sealed class DicomCharacterSet
     private readonly GraphicCharacterSet _initialG1;
     private readonly Encoding? _standAlone;
     private readonly bool _isLatin1WithoutEscapes;
+    /// <summary>True when some value is an ISO 2022 term. Without code extensions, an ESC that does not start a
+    /// designation we know (a terminal control sequence in a hostile header, say) is kept as it is, so the raw text
+    /// stays reachable and the views show it escaped, instead of becoming U+FFFD and swallowing what follows.</summary>
+    private readonly bool _codeExtensions;
     private readonly string[] _warnings;
 
     /// <summary>
@@ -37,11 +41,12 @@ public sealed class DicomCharacterSet
     /// attribute meant that.
     /// </summary>
     public static DicomCharacterSet Default { get; } = new(Array.Empty<string>(), GraphicCharacterSet.Ascii,
-        GraphicCharacterSet.Latin1, null, Array.Empty<string>());
+        GraphicCharacterSet.Latin1, null, Array.Empty<string>(), codeExtensions: false);
 
     private DicomCharacterSet(string[] terms, GraphicCharacterSet initialG0, GraphicCharacterSet initialG1,
-        Encoding? standAlone, string[] warnings)
+        Encoding? standAlone, string[] warnings, bool codeExtensions)
     {
+        _codeExtensions = codeExtensions;
         Terms = terms;
         _initialG0 = initialG0;
         _initialG1 = initialG1;
@@ -207,7 +212,7 @@ public sealed class DicomCharacterSet
             }
             else if (b == Escape)
             {
-                i = ApplyEscapeSequence(source, i, ref g0, ref g1, destination, ref written);
+                i = ApplyEscapeSequence(source, i, ref g0, ref g1, destination, ref written, keepUnknownRaw: !_codeExtensions);
                 g0Cells = g0.Cells;
                 g1Cells = g1.Cells;
             }
@@ -251,25 +256,24 @@ public sealed class DicomCharacterSet
     /// known set, or is cut off, leaves the state as it was and shows as one U+FFFD, so the loss is visible.
     /// </summary>
     private static int ApplyEscapeSequence(ReadOnlySpan<byte> source, int start, ref GraphicCharacterSet g0,
-        ref GraphicCharacterSet g1, Span<char> destination, ref int written)
+        ref GraphicCharacterSet g1, Span<char> destination, ref int written, bool keepUnknownRaw)
     {
         var end = start + 1;
         while (end < source.Length && source[end] is >= 0x20 and <= 0x2F) end++;
-        if (end >= source.Length || source[end] is < 0x30 or > 0x7E)
-        {
-            destination[written++] = GraphicCharacterSet.Replacement;
-            return end;
-        }
-        if (GraphicCharacterSet.TryGetDesignation(source[(start + 1)..end], source[end], out var set, out var intoG1))
+        var complete = end < source.Length && source[end] is >= 0x30 and <= 0x7E;
+        if (complete && GraphicCharacterSet.TryGetDesignation(source[(start + 1)..end], source[end], out var set, out var intoG1))
         {
             if (intoG1) g1 = set;
             else g0 = set;
+            return end + 1;
         }
-        else
+        if (keepUnknownRaw)
         {
-            destination[written++] = GraphicCharacterSet.Replacement;
+            destination[written++] = (char)Escape;
+            return start + 1;
         }
-        return end + 1;
+        destination[written++] = GraphicCharacterSet.Replacement;
+        return complete ? end + 1 : end;
     }
 
     private static DicomCharacterSet Create(string[] terms)
@@ -343,6 +347,8 @@ public sealed class DicomCharacterSet
         }
         initialG1 ??= GraphicCharacterSet.Latin1;
 
-        return new DicomCharacterSet(terms, initialG0, initialG1, standAloneEncoding, warnings.ToArray());
+        var codeExtensions = resolved.Any(term => term?.DefinedTerm.StartsWith("ISO 2022", StringComparison.Ordinal) == true)
+            || terms[0].Length == 0 && terms.Length > 1;
+        return new DicomCharacterSet(terms, initialG0, initialG1, standAloneEncoding, warnings.ToArray(), codeExtensions);
     }
 }

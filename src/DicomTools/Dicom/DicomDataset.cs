@@ -8,8 +8,12 @@ namespace DicomTools.Dicom;
 /// </summary>
 public sealed class DicomDataset : IReadOnlyList<DicomElement>
 {
+    /// <summary>Below this many elements a lookup scans the list; most sequence items are that small, and a table
+    /// for each of them would cost more memory than the item itself.</summary>
+    private const int ScanLimit = 12;
+
     private readonly List<DicomElement> _elements = new();
-    private readonly Dictionary<DicomTag, DicomElement> _byTag = new();
+    private Dictionary<DicomTag, DicomElement>? _byTag;
 
     internal DicomDataset(DicomCharacterSet characterSet, long offset)
     {
@@ -26,9 +30,33 @@ public sealed class DicomDataset : IReadOnlyList<DicomElement>
 
     public DicomElement this[int index] => _elements[index];
 
-    public DicomElement? this[DicomTag tag] => _byTag.GetValueOrDefault(tag);
+    public DicomElement? this[DicomTag tag]
+    {
+        get
+        {
+            if (_elements.Count <= ScanLimit)
+            {
+                // First one wins for a repeated tag (damaged file), as readers generally keep what came first.
+                foreach (var element in _elements)
+                {
+                    if (element.Tag == tag) return element;
+                }
+                return null;
+            }
+            return Index().GetValueOrDefault(tag);
+        }
+    }
 
-    public bool Contains(DicomTag tag) => _byTag.ContainsKey(tag);
+    public bool Contains(DicomTag tag) => this[tag] is not null;
+
+    /// <summary>The tag table, built on first need; published whole so readers on other threads see it complete.</summary>
+    private Dictionary<DicomTag, DicomElement> Index()
+    {
+        if (Volatile.Read(ref _byTag) is { } built) return built;
+        var table = new Dictionary<DicomTag, DicomElement>(_elements.Count);
+        foreach (var element in _elements) table.TryAdd(element.Tag, element);
+        return Interlocked.CompareExchange(ref _byTag, table, null) ?? table;
+    }
 
     /// <summary>The element named by keyword ("PatientName") or tag ("0010,0010", "(0010,0010)", "00100010").</summary>
     public DicomElement? Find(string keywordOrTag)
@@ -39,9 +67,9 @@ public sealed class DicomDataset : IReadOnlyList<DicomElement>
 
     internal void Add(DicomElement element)
     {
+        // Only the parser adds, on one thread, before the dataset is shared.
         _elements.Add(element);
-        // A repeated tag (damaged file): the first one wins, as readers generally keep what came first.
-        _byTag.TryAdd(element.Tag, element);
+        _byTag?.TryAdd(element.Tag, element);
     }
 
     /// <summary>Typed value of <paramref name="tag"/>, or null when absent or empty.</summary>
@@ -61,6 +89,7 @@ public sealed class DicomDataset : IReadOnlyList<DicomElement>
         short[] { Length: > 0 } a => a[0],
         int[] { Length: > 0 } a => a[0],
         double v when v == Math.Floor(v) && Math.Abs(v) <= int.MaxValue => (int)v,
+        double[] { Length: > 0 } a when a[0] == Math.Floor(a[0]) && Math.Abs(a[0]) <= int.MaxValue => (int)a[0],
         string s when int.TryParse(s.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
         _ => null,
     };

@@ -11,8 +11,9 @@ public sealed class DicomElement
 
     private readonly byte[]? _raw;
     private readonly DicomCharacterSet _characterSet;
+    /// <summary>Stands for "decoded, and the value is null" in <see cref="_value"/>.</summary>
+    private static readonly object NullValue = new();
     private object? _value;
-    private bool _valueDecoded;
 
     internal DicomElement(DicomTag tag, DicomVR vr, long length, long offset, byte[]? raw, bool bigEndian,
         DicomCharacterSet characterSet, string? privateCreator)
@@ -76,7 +77,8 @@ public sealed class DicomElement
     }
 
     /// <summary>
-    /// The typed value: numbers (scalar or array), string or string[], double/double[] for DS, int for IS,
+    /// The typed value: numbers (scalar or array), string or string[], double/double[] for DS, int (one value) or
+    /// double[] (several) for IS,
     /// DateTime/TimeSpan for DA/TM/DT, <see cref="DicomPersonName"/> for PN, byte[]/ushort[]/float[]... for O* VRs,
     /// the items for SQ. Null when the value is empty or was not loaded.
     /// </summary>
@@ -85,12 +87,15 @@ public sealed class DicomElement
         get
         {
             if (VR == DicomVR.SQ || Items.Count > 0) return Items;
-            if (!_valueDecoded)
+            // Decoded once and published with one reference write: frames of a file are rendered on several threads
+            // that read the same header, and a racing second decode gives an equal value.
+            var value = Volatile.Read(ref _value);
+            if (value is null)
             {
-                _value = _raw is null ? null : DicomValues.Decode(VR, _raw, IsBigEndian, _characterSet);
-                _valueDecoded = true;
+                value = (_raw is null ? null : DicomValues.Decode(VR, _raw, IsBigEndian, _characterSet)) ?? NullValue;
+                value = Interlocked.CompareExchange(ref _value, value, null) ?? value;
             }
-            return _value;
+            return ReferenceEquals(value, NullValue) ? null : value;
         }
     }
 

@@ -54,7 +54,7 @@ public sealed class DicomFile
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
             bufferSize: 1, FileOptions.SequentialScan);
         var file = Read(stream, path, options);
-        file._openData = () => new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete, 1, FileOptions.RandomAccess);
+        file._diskPath = path;
         return file;
     }
 
@@ -63,17 +63,38 @@ public sealed class DicomFile
     {
         using var stream = new MemoryStream(data, writable: false);
         var file = Read(stream, name, options);
-        file._openData = () => new MemoryStream(data, writable: false);
+        file._inMemory = data;
         return file;
     }
 
-    private Func<Stream>? _openData;
+    private string? _diskPath;
+    private byte[]? _inMemory;
 
     /// <summary>
-    /// A new stream over the file's bytes, to read values the header read left in place (Pixel Data). Null for a
-    /// file read from a caller's stream, which this object cannot reopen.
+    /// Reads bytes the header read left in place (Pixel Data, fragments) at <paramref name="offset"/>. Positional and
+    /// safe to call from several threads at once: each call opens its own handle, so frames of one file can be
+    /// decoded in parallel and no handle outlives a read.
     /// </summary>
-    internal Stream? OpenData() => _openData?.Invoke();
+    internal void ReadAt(long offset, Span<byte> destination)
+    {
+        if (_inMemory is { } memory)
+        {
+            if (offset < 0 || offset + destination.Length > memory.Length)
+                throw new DicomReadException($"{destination.Length} bytes at offset {offset} lie outside the data");
+            memory.AsSpan((int)offset, destination.Length).CopyTo(destination);
+            return;
+        }
+        if (_diskPath is null)
+            throw new DicomReadException("the file was read from a stream that cannot be reopened for its pixel data");
+        using var handle = System.IO.File.OpenHandle(_diskPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+        var done = 0;
+        while (done < destination.Length)
+        {
+            var read = RandomAccess.Read(handle, destination[done..], offset + done);
+            if (read <= 0) throw new DicomReadException($"the file changed while being read: it now ends at offset {offset + done}");
+            done += read;
+        }
+    }
 
     /// <summary>Reads from a seekable stream positioned at the start of the file.</summary>
     public static DicomFile Read(Stream stream, string path, DicomReadOptions? options = null)
@@ -122,7 +143,8 @@ public sealed class DicomFile
         if (syntax.IsDeflated)
         {
             var datasetStart = source.Position;
-            using var inflated = new ByteSource(Inflate(source, options.MaxInflatedBytes), ownsStream: true, logicalStart: datasetStart);
+            using var inflated = new ByteSource(Inflate(source, options.MaxInflatedBytes), ownsStream: true, logicalStart: datasetStart,
+                unseekableLimit: datasetStart + options.MaxInflatedBytes);
             var inflatedParser = new DicomParser(inflated, options, warnings);
             inflatedParser.ParseDataset(dataset, syntax.IsExplicitVR, syntax.IsBigEndian);
             return new DicomFile(path, meta, dataset, syntax, hasPreamble, fileLength, inflatedParser.StoppedAt ?? TopLevelPixelData(dataset), warnings);
@@ -167,11 +189,11 @@ public sealed class DicomFile
         {
             var magic = head.Slice(PreambleLength, 4);
             var shown = TextEscaper.Escape(System.Text.Encoding.Latin1.GetString(magic));
-            throw new DicomReadException($"not a DICOM file: found '{shown}' at offset 128 where 'DICM' should be, and no data element at offset 0", PreambleLength);
+            throw new DicomReadException($"not a DICOM file: found '{shown}' at offset 128 where 'DICM' should be, and no data element at offset 0");
         }
         if (IsAllZero(head))
-            throw new DicomReadException($"not a DICOM file: {head.Length} bytes, too short to hold a preamble and 'DICM'", 0);
-        throw new DicomReadException($"not a DICOM file: no 'DICM' at offset 128 and no data element at offset 0 ({head.Length} bytes)", 0);
+            throw new DicomReadException($"not a DICOM file: {head.Length} bytes, too short to hold a preamble and 'DICM'");
+        throw new DicomReadException($"not a DICOM file: no 'DICM' at offset 128 and no data element at offset 0 ({head.Length} bytes)");
     }
 
     private static bool IsAllZero(ReadOnlySpan<byte> span) => span.IndexOfAnyExcept((byte)0) < 0;

@@ -14,6 +14,7 @@ internal sealed class DicomParser
     private readonly List<string> _warnings;
     private readonly Stack<Frame> _stack = new();
     private int _sequenceDepth;
+    private int _elementCount;
 
     public DicomParser(ByteSource source, DicomReadOptions options, List<string> warnings)
     {
@@ -68,6 +69,7 @@ internal sealed class DicomParser
             CheckFits(length, sequence.End, tag, "item");
             itemEnd = _source.Position + length;
         }
+        CountElement(tagOffset, tag);
         var item = new DicomDataset(sequence.CharacterSet, tagOffset);
         sequence.Items!.Add(item);
         _stack.Push(new Frame(FrameKind.Item, item, null, itemEnd, sequence.ExplicitVR, sequence.BigEndian, firstElementPending: true));
@@ -128,11 +130,12 @@ internal sealed class DicomParser
             return StepDelimiter(frame, tag, delimiterLength, elementOffset);
         }
 
+        CountElement(elementOffset, tag);
         var (vr, length) = ReadVRAndLength(frame, tag, elementOffset);
         var isPixelData = tag == DicomTag.PixelData || tag == DicomTag.FloatPixelData || tag == DicomTag.DoubleFloatPixelData;
         var valueOffset = _source.Position;
         var availableLength = length;
-        if (isPixelData && isTop && length != DicomElement.UndefinedLength && length > _source.Remaining)
+        if (isPixelData && isTop && _source.CanSeek && length != DicomElement.UndefinedLength && length > _source.Remaining)
         {
             // Truncated Pixel Data: keep what is there, so the frames it does hold can still be shown and the
             // ones it cannot fill get their own error.
@@ -197,6 +200,14 @@ internal sealed class DicomParser
             _source.Skip(availableLength, tag);
             raw = null;
         }
+        else if (isPixelData && isTop)
+        {
+            // An inflated stream cannot be revisited, so native Pixel Data is kept in memory: only as much as the
+            // frames the header describes need; the rest (padding, or a deflate bomb's lie) is inflated and dropped.
+            var keep = Math.Min(availableLength, NativePixelBytes(frame.Dataset, tag) ?? availableLength);
+            raw = _source.ReadBytes(keep, tag);
+            if (keep < availableLength) _source.Skip(availableLength - keep, tag);
+        }
         else
         {
             raw = _source.ReadBytes(availableLength, tag);
@@ -211,12 +222,8 @@ internal sealed class DicomParser
         {
             frame.Dataset.CharacterSet = DicomCharacterSet.Get(AsTerms(raw), message => _warnings.Add(message));
         }
-        if (isPixelData && isTop) PixelDataElement = added;
         return true;
     }
-
-    /// <summary>The top-level native Pixel Data (located on disk, or loaded for an inflated stream).</summary>
-    public DicomElement? PixelDataElement { get; private set; }
 
     private static readonly DicomTag SpecificCharacterSetTag = new(0x0008, 0x0005);
     private static readonly DicomTag PixelRepresentationTag = new(0x0028, 0x0103);
@@ -430,6 +437,26 @@ internal sealed class DicomParser
                 _source.Skip(length, pixelTag);
             }
         }
+    }
+
+    /// <summary>Bytes the frames of native pixel data occupy, from the Image Pixel module; null when it is incomplete.</summary>
+    private static long? NativePixelBytes(DicomDataset dataset, DicomTag pixelTag)
+    {
+        var rows = dataset.GetInt(DicomTags.Rows);
+        var columns = dataset.GetInt(DicomTags.Columns);
+        var bits = pixelTag == DicomTag.FloatPixelData ? 32 : pixelTag == DicomTag.DoubleFloatPixelData ? 64 : dataset.GetInt(DicomTags.BitsAllocated);
+        if (rows is not > 0 || columns is not > 0 || bits is not > 0) return null;
+        var samples = Math.Max(1, dataset.GetInt(DicomTags.SamplesPerPixel) ?? 1);
+        var frames = Math.Max(1, dataset.GetInt(DicomTags.NumberOfFrames) ?? 1);
+        var bitsTotal = (decimal)rows.Value * columns.Value * samples * bits.Value * frames;
+        var bytes = Math.Ceiling(bitsTotal / 8);
+        return bytes > long.MaxValue ? long.MaxValue : (long)bytes;
+    }
+
+    private void CountElement(long offset, DicomTag tag)
+    {
+        if (++_elementCount > _options.MaxElements)
+            throw new DicomReadException($"more than {_options.MaxElements} data elements and items: the file is damaged or built to exhaust memory", offset, tag);
     }
 
     private DicomTag ReadTag(bool bigEndian)

@@ -21,6 +21,16 @@ public sealed class DicomReadOptions
     /// </summary>
     public int MaxSequenceDepth { get; init; } = 64;
 
-    /// <summary>Most bytes an inflated (deflated transfer syntax) dataset may grow to.</summary>
-    public long MaxInflatedBytes { get; init; } = 4L * 1024 * 1024 * 1024;
+    /// <summary>
+    /// Most bytes a deflated dataset (Deflated Explicit VR Little Endian) may inflate to: 1 GiB. A few kilobytes of
+    /// deflate can claim gigabytes; the reader stops here with an error instead.
+    /// </summary>
+    public long MaxInflatedBytes { get; init; } = 1L << 30;
+
+    /// <summary>
+    /// Most data elements and sequence items one file may hold: 1 000 000. Real objects hold thousands (an enhanced
+    /// multi-frame CT of a few thousand frames some hundred thousand); millions of tiny items in a file are an attack
+    /// on memory, each costing far more in memory than its 8 bytes on disk.
+    /// </summary>
+    public int MaxElements { get; init; } = 1_000_000;
 }

@@ -46,7 +46,10 @@ public static class DicomValues
         return vr switch
         {
             DicomVR.DS => ParseAll(parts, ParseDecimalString) ?? (object)Joined(parts),
-            DicomVR.IS => ParseAll(parts, ParseIntegerString) ?? (object)Joined(parts),
+            // IS: one value is an int (long beyond its range); several are double[], like DS, so scripts meet one
+            // array type for multi-valued numbers.
+            DicomVR.IS => (parts.Length == 1 ? ParseIntegerString(parts[0]) : ParseAll(parts, p => ParseIntegerString(p) is { } n ? Convert.ToDouble(n, CultureInfo.InvariantCulture) : null))
+                ?? (object)Joined(parts),
             DicomVR.DA => ParseAll(parts, ParseDate) ?? (object)Joined(parts),
             DicomVR.TM => ParseAll(parts, ParseTime) ?? (object)Joined(parts),
             DicomVR.DT => ParseAll(parts, ParseDateTime) ?? (object)Joined(parts),

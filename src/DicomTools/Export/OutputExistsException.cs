@@ -7,7 +7,12 @@ namespace DicomTools.Export;
 public sealed class OutputExistsException : IOException
 {
     public OutputExistsException(string path)
-        : base($"Output file '{path}' already exists; use -Force to overwrite it.")
+        : this(path, $"Output file '{path}' already exists; use -Force to overwrite it.")
+    {
+    }
+
+    public OutputExistsException(string path, string message)
+        : base(message)
     {
         Path = path;
     }

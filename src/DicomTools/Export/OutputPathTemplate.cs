@@ -261,7 +261,9 @@ public sealed class OutputPathTemplate
             result.Append(IsUnsafeFileNameChar(c) ? '_' : c);
         }
         result.Replace("..", "_");
-        if (result.Length > 0 && result[0] == '.')
+        // A leading '.' would hide the file; a leading '~' is the home folder to PowerShell's path resolution,
+        // which would take the output out of the folder the user named.
+        if (result.Length > 0 && result[0] is '.' or '~')
             result[0] = '_';
         if (result.Length > MaxTokenValueLength)
         {

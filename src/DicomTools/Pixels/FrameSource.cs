@@ -9,12 +9,12 @@ namespace DicomTools.Pixels;
 /// states and each frame's bytes as stored. Native frames are read from disk one at a time (a 1 000-frame file is
 /// never in memory at once); encapsulated frames are assembled from their fragments by the Extended Offset Table,
 /// the Basic Offset Table, or, when neither exists, by one fragment per frame or by codestream start markers.
+/// Reading frames is safe from several threads at once.
 /// </summary>
-public sealed class FrameSource : IDisposable
+public sealed class FrameSource
 {
     private readonly DicomElement _pixelData;
-    private Stream? _stream;
-    private IReadOnlyList<(int First, int Count)>? _frameFragments;
+    private readonly IReadOnlyList<(int First, int Count)> _frameFragments;
 
     private FrameSource(DicomFile file, DicomElement pixelData, FrameGeometry geometry, int numberOfFrames)
     {
@@ -22,6 +22,8 @@ public sealed class FrameSource : IDisposable
         _pixelData = pixelData;
         Geometry = geometry;
         NumberOfFrames = numberOfFrames;
+        _frameFragments = pixelData.Fragments is { } fragments ? MapFramesToFragments(fragments) : Array.Empty<(int, int)>();
+        AvailableFrames = Math.Min(NumberOfFrames, IsEncapsulated ? _frameFragments.Count : NativeFramesPresent());
     }
 
     /// <summary>Reads the header of <paramref name="path"/> and locates its pixel data (native or encapsulated).</summary>
@@ -57,6 +59,19 @@ public sealed class FrameSource : IDisposable
     public int NumberOfFrames { get; }
 
     public bool IsEncapsulated => _pixelData.Fragments is not null;
+
+    /// <summary>
+    /// Frames the Pixel Data really holds, at most <see cref="NumberOfFrames"/>: a header may claim two billion
+    /// frames over a few kilobytes, and callers walk this many, not the claim.
+    /// </summary>
+    public int AvailableFrames { get; }
+
+    private int NativeFramesPresent()
+    {
+        long available = _pixelData.IsValueLoaded ? _pixelData.RawValue.Length : _pixelData.AvailableLength;
+        if (Geometry.BitsAllocated == 1) return (int)Math.Min(int.MaxValue, available * 8 / Math.Max(1, Geometry.SampleCount));
+        return (int)Math.Min(int.MaxValue, available / Math.Max(1, NativeFrameLength));
+    }
 
     /// <summary>Float (7FE0,0008) or Double Float (7FE0,0009) Pixel Data rather than integer samples.</summary>
     public bool IsFloat => _pixelData.Tag == DicomTag.FloatPixelData || _pixelData.Tag == DicomTag.DoubleFloatPixelData;
@@ -184,20 +199,7 @@ public sealed class FrameSource : IDisposable
     private void CopyNative(long start, Span<byte> destination)
     {
         if (_pixelData.IsValueLoaded) _pixelData.RawValue.Span.Slice((int)start, destination.Length).CopyTo(destination);
-        else ReadFromFile(_pixelData.ValueOffset + start, destination);
-    }
-
-    private void ReadFromFile(long offset, Span<byte> destination)
-    {
-        _stream ??= File.OpenData() ?? throw new PixelDataException("the pixel data was left in a stream that cannot be reopened");
-        _stream.Position = offset;
-        var done = 0;
-        while (done < destination.Length)
-        {
-            var read = _stream.Read(destination[done..]);
-            if (read <= 0) throw new PixelDataException($"the file changed while reading: it ends at offset {offset + done}");
-            done += read;
-        }
+        else File.ReadAt(_pixelData.ValueOffset + start, destination);
     }
 
     private byte[] ReadEncapsulatedFrame(int index)
@@ -211,7 +213,6 @@ public sealed class FrameSource : IDisposable
     private (int First, int Count, long Total) EncapsulatedFrameRange(int index)
     {
         var fragments = _pixelData.Fragments!;
-        _frameFragments ??= MapFramesToFragments(fragments);
         if (index >= _frameFragments.Count)
             throw new PixelDataException($"frame {index}: the encapsulated Pixel Data holds only {_frameFragments.Count} frame(s) for the {NumberOfFrames} the header states");
         var (first, count) = _frameFragments[index];
@@ -230,7 +231,7 @@ public sealed class FrameSource : IDisposable
             var fragment = fragments.Fragments[i];
             var target = destination.Slice(at, (int)fragment.Length);
             if (fragments.InMemoryData is { } memory) memory.AsSpan((int)fragment.Offset, (int)fragment.Length).CopyTo(target);
-            else ReadFromFile(fragment.Offset, target);
+            else File.ReadAt(fragment.Offset, target);
             at += (int)fragment.Length;
         }
     }
@@ -301,7 +302,7 @@ public sealed class FrameSource : IDisposable
             var n = (int)Math.Min(head.Length, fragment.Length);
             var bytes = head[..n];
             if (fragments.InMemoryData is { } memory) memory.AsSpan((int)fragment.Offset, n).CopyTo(bytes);
-            else ReadFromFile(fragment.Offset, bytes);
+            else File.ReadAt(fragment.Offset, bytes);
             if (i == 0 || StartsFrame(bytes)) starts.Add(i);
         }
         var result = new (int, int)[starts.Count];
@@ -334,11 +335,6 @@ public sealed class FrameSource : IDisposable
         }
     }
 
-    public void Dispose()
-    {
-        _stream?.Dispose();
-        _stream = null;
-    }
 }
 
 /// <summary>One encapsulated frame's bytes in a pooled buffer; disposing gives the buffer back.</summary>

@@ -7,9 +7,10 @@ namespace DicomTools.Pixels;
 /// <summary>
 /// Decodes a file's frames one at a time into <see cref="DicomPixelData"/>: the frame's samples, typed, plus every
 /// attribute the display pipeline needs for that frame (from the Functional Groups of an enhanced multi-frame
-/// object when it keeps them there). The file is parsed once; frames are read from disk as they are asked for.
+/// object when it keeps them there). The file is parsed once; frames are read from disk as they are asked for,
+/// and may be asked for from several threads at once (the parallel cmdlets share one reader per file).
 /// </summary>
-public sealed class PixelDataReader : IDisposable
+public sealed class PixelDataReader
 {
     private readonly FrameSource _source;
     private readonly DicomDataset _dataset;
@@ -28,6 +29,7 @@ public sealed class PixelDataReader : IDisposable
         _header = new DicomInfo(source.File);
     }
 
+    /// <summary>Reads <paramref name="path"/> in full and opens its frames.</summary>
     public static PixelDataReader Open(string path) => Open(DicomFile.Open(path, DicomReadOptions.Full));
 
     /// <summary>Frames of an already read file; frames larger than <paramref name="maxFrameBytes"/> decoded are refused.</summary>
@@ -37,6 +39,12 @@ public sealed class PixelDataReader : IDisposable
     public DicomFile File => _source.File;
 
     public int NumberOfFrames => _source.NumberOfFrames;
+
+    /// <summary>Frames the Pixel Data really holds (see <see cref="FrameSource.AvailableFrames"/>).</summary>
+    public int AvailableFrames => _source.AvailableFrames;
+
+    /// <summary>The file's header as Get-DicomInfo gives it.</summary>
+    public DicomInfo Header => _header;
 
     public FrameGeometry Geometry => _source.Geometry;
 
@@ -132,7 +140,6 @@ public sealed class PixelDataReader : IDisposable
         }
     }
 
-    public void Dispose() => _source.Dispose();
 
     /// <summary>The display attributes of one frame, and those all frames share.</summary>
     private sealed class FrameAttributes
@@ -158,8 +165,9 @@ public sealed class PixelDataReader : IDisposable
             var modalityItems = ds.GetSequence(DicomTags.ModalityLUTSequence);
             var modalityLut = modalityItems.Count > 0 ? LutReader.FromItem(modalityItems[0], signed) : null;
             var intercept = ds.GetDouble(DicomTags.RescaleIntercept) ?? 0;
-            // VOI LUTs map modality values: their first mapped value is signed when those values can be negative.
-            var voiSigned = signed || intercept < 0;
+            // VOI LUTs map modality values: their first mapped value is signed when those values can be negative,
+            // which a Modality LUT's output (unsigned table entries) never is (the rule the renderer applies too).
+            var voiSigned = modalityLut is null && (signed || intercept < 0);
             var voiLuts = ds.GetSequence(DicomTags.VOILUTSequence)
                 .Select(item => LutReader.FromItem(item, voiSigned))
                 .OfType<DicomLut>()

@@ -28,7 +28,7 @@ public static class FuzzTarget
 
             var file = DicomFile.Read(input, "fuzz.dcm", DicomReadOptions.Full);
             if (file.PixelData is null) return null;
-            using var reader = PixelDataReader.Open(file, MaxFrameBytes);
+            var reader = PixelDataReader.Open(file, MaxFrameBytes);
             for (var frame = 0; frame < Math.Min(2, reader.NumberOfFrames); frame++)
             {
                 var pixels = reader.ReadFrame(frame);

@@ -55,7 +55,7 @@ public sealed class FrameSourceTests
     {
         var pixels = Enumerable.Range(0, 12).Select(i => (byte)(i * 10)).ToArray();
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, ImageHeader(2, 2, 3).Element(0x7FE0, 0x0010, "OB", pixels)));
-        using var source = Open(temp);
+        var source = Open(temp);
 
         Assert.Equal(3, source.NumberOfFrames);
         Assert.False(source.IsEncapsulated);
@@ -74,14 +74,14 @@ public sealed class FrameSourceTests
         // byte 0 = bits 0..7 = 1,0,1,1,0,0,1,0 = 0x4D; byte 1 = bits 8..15 = 1,0,1,1,0,1,0,0 = 0x2D; byte 2 = 1,1 = 0x03
         var pixelData = new byte[] { 0x4D, 0x2D, 0x03, 0x00 };
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, ImageHeader(3, 3, 2, bitsAllocated: 1).Element(0x7FE0, 0x0010, "OB", pixelData)));
-        using var source = Open(temp);
+        var source = Open(temp);
 
         Assert.Equal(0, source.NativeBitOffset(0));
         Assert.Equal(1, source.NativeBitOffset(1));
         Assert.Equal(new byte[] { 0x4D, 0x2D }, source.ReadEncodedFrame(0));
         Assert.Equal(new byte[] { 0x2D, 0x03 }, source.ReadEncodedFrame(1));
 
-        using var reader = PixelDataReader.Open(temp.Open());
+        var reader = PixelDataReader.Open(temp.Open());
         Assert.Equal(new byte[] { 1, 0, 1, 1, 0, 0, 1, 0, 1 }, reader.ReadFrame(0).Pixels);
         Assert.Equal(new byte[] { 0, 1, 1, 0, 1, 0, 0, 1, 1 }, reader.ReadFrame(1).Pixels);
     }
@@ -92,7 +92,7 @@ public sealed class FrameSourceTests
         // Three 2x2 16-bit frames need 24 bytes; the file stops after 10 (the header claims 24).
         var body = ImageHeader(2, 2, 3, bitsAllocated: 16).Header(0x7FE0, 0x0010, "OW", 24).Bytes(new byte[] { 1, 0, 2, 0, 3, 0, 4, 0, 5, 0 });
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, body));
-        using var reader = PixelDataReader.Open(temp.Open());
+        var reader = PixelDataReader.Open(temp.Open());
 
         Assert.Equal(new ushort[] { 1, 2, 3, 4 }, reader.ReadFrame(0).Pixels);
         var e = Assert.Throws<PixelDataException>(() => reader.ReadFrame(1));
@@ -112,7 +112,7 @@ public sealed class FrameSourceTests
     {
         var pixels = new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 };
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, ImageHeader(2, 2, 2).Element(0x7FE0, 0x0010, "OB", pixels)));
-        using var source = FrameSource.Open(temp.Open(DicomReadOptions.HeaderOnly));
+        var source = FrameSource.Open(temp.Open(DicomReadOptions.HeaderOnly));
 
         Assert.Equal(new byte[] { 5, 6, 7, 8 }, source.ReadEncodedFrame(1));
     }
@@ -136,7 +136,7 @@ public sealed class FrameSourceTests
         var table = new[] { 0u, ItemOffset(fragments, 1), ItemOffset(fragments, 2) };
         Assert.Equal(new uint[] { 0, 14, 32 }, table); // 8-byte item headers: 8+6, then 8+6+8+10
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.Rle, Encapsulated(ImageHeader(2, 2, 3), table, fragments)));
-        using var source = Open(temp);
+        var source = Open(temp);
 
         Assert.True(source.IsEncapsulated);
         Assert.Equal(fragments[0], source.ReadEncodedFrame(0));
@@ -149,7 +149,7 @@ public sealed class FrameSourceTests
     {
         var fragments = new[] { Fragment(0xA1, 6), Fragment(0xB2, 10), Fragment(0xC3, 4) };
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.Rle, Encapsulated(ImageHeader(2, 2, 3), Array.Empty<uint>(), fragments)));
-        using var source = Open(temp);
+        var source = Open(temp);
 
         Assert.Equal(fragments[1], source.ReadEncodedFrame(1));
         Assert.Equal(fragments[2], source.ReadEncodedFrame(2));
@@ -162,7 +162,7 @@ public sealed class FrameSourceTests
         var fragments = new[] { Fragment(1, 4), Fragment(2, 6), Fragment(3, 2), Fragment(4, 8), Fragment(5, 2) };
         var table = new[] { 0u, ItemOffset(fragments, 2) };
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.Rle, Encapsulated(ImageHeader(2, 2, 2), table, fragments)));
-        using var source = Open(temp);
+        var source = Open(temp);
 
         Assert.Equal(fragments[0].Concat(fragments[1]), source.ReadEncodedFrame(0));
         Assert.Equal(fragments[2].Concat(fragments[3]).Concat(fragments[4]), source.ReadEncodedFrame(1));
@@ -173,7 +173,7 @@ public sealed class FrameSourceTests
     {
         var fragments = new[] { Fragment(1, 4), Fragment(2, 6), Fragment(3, 2) };
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.Rle, Encapsulated(ImageHeader(2, 2, 1), Array.Empty<uint>(), fragments)));
-        using var source = Open(temp);
+        var source = Open(temp);
 
         Assert.Equal(fragments[0].Concat(fragments[1]).Concat(fragments[2]), source.ReadEncodedFrame(0));
     }
@@ -188,7 +188,7 @@ public sealed class FrameSourceTests
             Fragment(0x21, 6, jpegStart: true), Fragment(0x22, 4), Fragment(0x23, 2),
         };
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.JpegBaseline, Encapsulated(ImageHeader(2, 2, 2), Array.Empty<uint>(), fragments)));
-        using var source = Open(temp);
+        var source = Open(temp);
 
         Assert.Equal(fragments[0].Concat(fragments[1]), source.ReadEncodedFrame(0));
         Assert.Equal(fragments[2].Concat(fragments[3]).Concat(fragments[4]), source.ReadEncodedFrame(1));
@@ -204,7 +204,7 @@ public sealed class FrameSourceTests
         body.Element(0x7FE0, 0x0001, "OV", body.QWords(0, ItemOffset(fragments, 2)))
             .Element(0x7FE0, 0x0002, "OV", body.QWords(8 + 4 + 8 + 6, 8 + 2 + 8 + 8));
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.Rle, Encapsulated(body, Array.Empty<uint>(), fragments)));
-        using var source = Open(temp);
+        var source = Open(temp);
 
         Assert.Equal(fragments[0].Concat(fragments[1]), source.ReadEncodedFrame(0));
         Assert.Equal(fragments[2].Concat(fragments[3]), source.ReadEncodedFrame(1));
@@ -218,7 +218,7 @@ public sealed class FrameSourceTests
         body.Element(0x7FE0, 0x0001, "OV", body.QWords(0, ItemOffset(fragments, 2)));
         var wrongTable = new[] { 0u, ItemOffset(fragments, 1) };
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.Rle, Encapsulated(body, wrongTable, fragments)));
-        using var source = Open(temp);
+        var source = Open(temp);
 
         Assert.Equal(fragments[2].Concat(fragments[3]), source.ReadEncodedFrame(1));
     }
@@ -230,7 +230,7 @@ public sealed class FrameSourceTests
         var fragments = new[] { Fragment(1, 4), Fragment(2, 6) };
         var table = new[] { 0u, 5u };
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.Rle, Encapsulated(ImageHeader(2, 2, 2), table, fragments)));
-        using var source = Open(temp);
+        var source = Open(temp);
 
         Assert.Equal(fragments[1], source.ReadEncodedFrame(1));
     }
@@ -241,7 +241,7 @@ public sealed class FrameSourceTests
         // Three frames declared, two fragments, no table and no markers this syntax can recognise.
         var fragments = new[] { Fragment(1, 4), Fragment(2, 6) };
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.Rle, Encapsulated(ImageHeader(2, 2, 3), Array.Empty<uint>(), fragments)));
-        using var source = Open(temp);
+        var source = Open(temp);
 
         Assert.Throws<PixelDataException>(() => source.ReadEncodedFrame(1));
         var e = Assert.Throws<PixelDataException>(() => source.ReadEncodedFrame(2));
@@ -259,7 +259,7 @@ public sealed class FrameSourceTests
         var compressed = new MemoryStream();
         using (var deflate = new DeflateStream(compressed, CompressionLevel.Optimal, leaveOpen: true)) deflate.Write(dataset);
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.DeflatedLE, compressed.ToArray()));
-        using var source = Open(temp);
+        var source = Open(temp);
 
         Assert.NotNull(source.File.PixelData!.Fragments!.InMemoryData);
         Assert.Equal(fragments[0].Concat(fragments[1]), source.ReadEncodedFrame(0));
@@ -271,7 +271,7 @@ public sealed class FrameSourceTests
     {
         var fragments = new[] { Fragment(1, 4, jpegStart: true) };
         using var temp = new TempDicomFile(DicomBytes.Part10("1.2.3.4.5.999", Encapsulated(ImageHeader(2, 2, 1), Array.Empty<uint>(), fragments)));
-        using var reader = PixelDataReader.Open(temp.Open());
+        var reader = PixelDataReader.Open(temp.Open());
 
         var e = Assert.Throws<PixelDataException>(() => reader.ReadFrame(0));
         Assert.Contains("not supported", e.Message);

@@ -34,7 +34,7 @@ public sealed class PixelDataReaderTests
         // Frame 0: 0xF001 -> 0x001 = 1, 0x0800 -> -2048; frame 1: 0x0FFF -> -1, 0x77FF -> 0x7FF = 2047.
         body.Element(0x7FE0, 0x0010, "OW", body.Words(0xF001, 0x0800, 0x0FFF, 0x77FF));
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, body));
-        using var reader = Open(temp);
+        var reader = Open(temp);
 
         var first = reader.ReadFrame(0);
         var second = reader.ReadFrame(1);
@@ -69,7 +69,7 @@ public sealed class PixelDataReaderTests
             .Text(0x0028, 0x1053, "DS", "2")
             .Element(0x7FE0, 0x0010, "OB", new byte[] { 9, 0 });
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, body));
-        using var reader = Open(temp);
+        var reader = Open(temp);
 
         var frame = reader.ReadFrame(0);
 
@@ -87,7 +87,7 @@ public sealed class PixelDataReaderTests
             .US(0x0028, 0x0010, 1).US(0x0028, 0x0011, 2).US(0x0028, 0x0100, 16).US(0x0028, 0x0101, 16)
             .Element(0x7FE0, 0x0010, "OW", new byte[] { 0x01, 0x02, 0xFF, 0x00 });
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitBE, body));
-        using var reader = Open(temp);
+        var reader = Open(temp);
 
         Assert.Equal(new ushort[] { 0x0102, 0xFF00 }, reader.ReadFrame(0).Pixels);
     }
@@ -99,7 +99,7 @@ public sealed class PixelDataReaderTests
             .US(0x0028, 0x0010, 1).US(0x0028, 0x0011, 2).US(0x0028, 0x0100, 16).US(0x0028, 0x0101, 12).US(0x0028, 0x0102, 15);
         body.Element(0x7FE0, 0x0010, "OW", body.Words(0xFFF0, 0x0015));
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, body));
-        using var reader = Open(temp);
+        var reader = Open(temp);
 
         Assert.Equal(new ushort[] { 0xFFF, 0x001 }, reader.ReadFrame(0).Pixels);
     }
@@ -112,7 +112,7 @@ public sealed class PixelDataReaderTests
             .US(0x0028, 0x0010, 1).US(0x0028, 0x0011, 2).US(0x0028, 0x0100, 8)
             .Element(0x7FE0, 0x0010, "OB", new byte[] { 1, 2, 3, 4, 5, 6 });
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, body));
-        using var reader = Open(temp);
+        var reader = Open(temp);
 
         var frame = reader.ReadFrame(0);
 
@@ -129,7 +129,7 @@ public sealed class PixelDataReaderTests
             .US(0x0028, 0x0010, 2).US(0x0028, 0x0011, 2).US(0x0028, 0x0100, 8)
             .Element(0x7FE0, 0x0010, "OB", new byte[] { 1, 2, 3, 4, 5, 6, 7, 8, 11, 12, 13, 14, 15, 16, 17, 18 });
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, body));
-        using var reader = Open(temp);
+        var reader = Open(temp);
 
         var second = reader.ReadFrame(1);
 
@@ -143,7 +143,7 @@ public sealed class PixelDataReaderTests
         var body = new DicomBytes().US(0x0028, 0x0010, 1).US(0x0028, 0x0011, 2);
         body.Element(0x7FE0, 0x0008, "OF", body.DWords(BitConverter.SingleToUInt32Bits(0.25f), BitConverter.SingleToUInt32Bits(-8f)));
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, body));
-        using var reader = Open(temp);
+        var reader = Open(temp);
 
         Assert.Equal(new[] { 0.25f, -8f }, reader.ReadFrame(0).Pixels);
     }
@@ -161,14 +161,31 @@ public sealed class PixelDataReaderTests
             .Text(0x2050, 0x0020, "CS", "inverse");
         body.Element(0x7FE0, 0x0010, "OW", body.Words(5));
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, body));
-        using var reader = Open(temp);
+        var reader = Open(temp);
 
         var frame = reader.ReadFrame(0);
 
         Assert.Equal(new ushort[] { 7, 8 }, frame.ModalityLut!.Entries);
-        // The VOI LUT maps modality values, which a negative intercept makes signed: 0xFC18 is -1000.
-        Assert.Equal(-1000, Assert.Single(frame.VoiLuts).FirstMappedValue);
+        // The VOI LUT maps modality values. With a Modality LUT Sequence those are its (unsigned) entries, and the
+        // rescale intercept does not apply (C.11.1), so 0xFC18 stays 64536.
+        Assert.Equal(0xFC18, Assert.Single(frame.VoiLuts).FirstMappedValue);
         Assert.Equal("INVERSE", frame.PresentationLUTShape);
+    }
+
+    [Fact]
+    public void VoiLutFirstMappedValueIsSignedWhenRescaleMakesModalityValuesNegative()
+    {
+        var body = new DicomBytes()
+            .US(0x0028, 0x0010, 1).US(0x0028, 0x0011, 1).US(0x0028, 0x0100, 16).US(0x0028, 0x0101, 16).US(0x0028, 0x0103, 0)
+            .Text(0x0028, 0x1052, "DS", "-1000").Text(0x0028, 0x1053, "DS", "1")
+            .Sequence(0x0028, 0x3010, false, s => s.Item(false, i => i
+                .Element(0x0028, 0x3002, "US", i.Words(2, 0xFC18, 16)).Element(0x0028, 0x3006, "OW", i.Words(1, 2))));
+        body.Element(0x7FE0, 0x0010, "OW", body.Words(5));
+        using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, body));
+
+        // No Modality LUT: the VOI LUT maps rescaled values, which the intercept makes negative (C.11.2.1.1):
+        // 0xFC18 is -1000.
+        Assert.Equal(-1000, Assert.Single(Open(temp).ReadFrame(0).VoiLuts).FirstMappedValue);
     }
 
     [Fact]
@@ -184,7 +201,7 @@ public sealed class PixelDataReaderTests
             .Element(0x0028, 0x1223, "OW", body.Words(0, 1, 9, 2, 1, 0, 0, 2, 1, 0, 0)) // 9, then twice a replay of it
             .Element(0x7FE0, 0x0010, "OB", new byte[] { 0, 0 });
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, body));
-        using var reader = Open(temp);
+        var reader = Open(temp);
 
         var frame = reader.ReadFrame(0);
 

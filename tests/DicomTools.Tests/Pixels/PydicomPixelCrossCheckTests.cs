@@ -77,7 +77,7 @@ for path in sys.argv[1:]:
             if (expected.TryGetProperty("error", out _)) continue;
             try
             {
-                using var reader = PixelDataReader.Open(Path.Combine(TestCorpus.Directory!, name));
+                var reader = PixelDataReader.Open(Path.Combine(TestCorpus.Directory!, name));
                 var frames = expected.GetProperty("frames").GetInt32();
                 if (reader.NumberOfFrames != frames)
                 {

@@ -34,7 +34,7 @@ public sealed class BrokenCorpusTests
 
         Assert.False(file.PixelData!.Fragments!.IsTerminated);
         Assert.NotEmpty(file.Warnings);
-        using var source = FrameSource.Open(file);
+        var source = FrameSource.Open(file);
         Assert.NotEmpty(source.ReadEncodedFrame(0));
     }
 
@@ -60,14 +60,14 @@ public sealed class BrokenCorpusTests
         Assert.True(file.PixelData!.AvailableLength < file.PixelData.Length);
         Assert.Contains(file.Warnings, w => w.Contains("Pixel Data claims", StringComparison.Ordinal));
         Assert.NotNull(file.Dataset.GetInt(DicomTags.Rows));
-        using var reader = PixelDataReader.Open(file);
+        var reader = PixelDataReader.Open(file);
         Assert.Throws<PixelDataException>(() => reader.ReadFrame(0));
     }
 
     [SkippableFact]
     public void RowsBeyondThePixelDataRefuseTheFrame()
     {
-        using var reader = PixelDataReader.Open(CorpusFacts.File("broken__rows_exceed_pixeldata__MR_small.dcm"));
+        var reader = PixelDataReader.Open(CorpusFacts.File("broken__rows_exceed_pixeldata__MR_small.dcm"));
 
         var e = Assert.Throws<PixelDataException>(() => reader.ReadFrame(0));
         Assert.Contains("frame 0", e.Message);
@@ -78,7 +78,7 @@ public sealed class BrokenCorpusTests
     {
         // The file holds all ten JPEG 2000 fragments whole; only the Sequence Delimitation Item is missing.
         var file = DicomFile.Open(CorpusFacts.File("broken__pydicomdata__emri_small_jpeg_2k_lossless_too_short.dcm"));
-        using var source = FrameSource.Open(file);
+        var source = FrameSource.Open(file);
 
         Assert.False(file.PixelData!.Fragments!.IsTerminated);
         Assert.Equal(10, source.NumberOfFrames);

@@ -155,10 +155,11 @@ public sealed class ValueRepresentationTests
     [Fact]
     public void IntegerStringVariants()
     {
-        Assert.Equal(new[] { 1, 2, 3 }, TextValue(0x0020, 0x0013, "IS", "1\\2\\3"));
+        // Several values come as double[], like DS (issue 2: "IS and DS parsed with multiplicity, as double[] where VM > 1").
+        Assert.Equal(new[] { 1.0, 2.0, 3.0 }, TextValue(0x0020, 0x0013, "IS", "1\\2\\3"));
         // Beyond the 32-bit range PS3.5 gives IS: kept as the number it is rather than lost.
         Assert.Equal(2147483648L, TextValue(0x0020, 0x0013, "IS", "2147483648"));
-        Assert.Equal(new[] { 1L, 2147483648L }, TextValue(0x0020, 0x0013, "IS", "1\\2147483648"));
+        Assert.Equal(new[] { 1.0, 2147483648.0 }, TextValue(0x0020, 0x0013, "IS", "1\\2147483648"));
     }
 
     // ---- DA, TM, DT (PS3.5 6.2 and, for the ACR-NEMA forms, 6.2 Note / PS3.5 Annex D of ACR-NEMA 300) ----
