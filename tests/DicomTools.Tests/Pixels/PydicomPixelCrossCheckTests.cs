@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Text.Json;
 using DicomTools.Dicom;
 using DicomTools.Pixels;
@@ -16,8 +15,6 @@ namespace DicomTools.Tests.Pixels;
 /// </summary>
 public sealed class PydicomPixelCrossCheckTests
 {
-    private const string Python = "/usr/bin/python3";
-
     private const string SummaryScript = """
 import sys, json, os, warnings
 warnings.simplefilter("ignore")
@@ -64,7 +61,7 @@ for path in sys.argv[1:]:
     public void NativeCorpusFramesUnpackAsPydicomUnpacksThem()
     {
         CorpusFacts.RequireCorpus();
-        Skip.IfNot(File.Exists(Python), "pydicom's python not installed");
+        PydicomScript.RequirePython();
         var files = Directory.GetFiles(TestCorpus.Directory!, "*.dcm")
             .Where(f => !Path.GetFileName(f).StartsWith("broken__", StringComparison.Ordinal))
             .OrderBy(f => f, StringComparer.Ordinal).ToArray();
@@ -141,26 +138,5 @@ for path in sys.argv[1:]:
             problems.Add($"{where}: min/max/check {minimum}/{maximum}/{check}, pydicom {expected}");
     }
 
-    private static List<JsonElement> RunPydicom(string[] files)
-    {
-        var script = Path.Combine(Path.GetTempPath(), $"dicomtools-pixels-{Guid.NewGuid():N}.py");
-        File.WriteAllText(script, SummaryScript);
-        try
-        {
-            var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(script);
-            foreach (var f in files) start.ArgumentList.Add(f);
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            var lines = new List<string>();
-            while (process.StandardOutput.ReadLine() is { } line) lines.Add(line);
-            process.WaitForExit();
-            Skip.If(process.ExitCode != 0 && lines.Count == 0, "pydicom did not run: " + stderr.Result);
-            return lines.Select(l => JsonDocument.Parse(l).RootElement).ToList();
-        }
-        finally
-        {
-            File.Delete(script);
-        }
-    }
+    private static List<JsonElement> RunPydicom(string[] files) => PydicomScript.RunJsonLines(SummaryScript, files);
 }

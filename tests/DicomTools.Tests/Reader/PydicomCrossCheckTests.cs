@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
 using DicomTools.Dicom;
@@ -13,8 +12,6 @@ namespace DicomTools.Tests.Reader;
 /// </summary>
 public sealed class PydicomCrossCheckTests
 {
-    private const string Python = "/usr/bin/python3";
-
     // Dumps each file's dataset (not the meta) as JSON: per element its tag, VR, and a comparable value.
     private const string DumpScript = """
 import sys, json, os, warnings
@@ -55,7 +52,7 @@ for path in sys.argv[1:]:
     public void CorpusFilesReadAsPydicomReadsThem()
     {
         CorpusFacts.RequireCorpus();
-        Skip.IfNot(File.Exists(Python), "pydicom's python not installed");
+        PydicomScript.RequirePython();
         // The broken__ files are damaged on purpose; where to stop reading them is a reader's choice (see
         // BrokenCorpusTests), so they are not compared.
         var files = Directory.GetFiles(TestCorpus.Directory!, "*.dcm")
@@ -88,29 +85,8 @@ for path in sys.argv[1:]:
         Assert.True(problems.Count == 0, $"{problems.Count} difference(s) from pydicom:\n" + string.Join("\n", problems.Take(40)));
     }
 
-    private static Dictionary<string, JsonElement> RunPydicom(string[] files)
-    {
-        var script = Path.Combine(Path.GetTempPath(), $"dicomtools-dump-{Guid.NewGuid():N}.py");
-        File.WriteAllText(script, DumpScript);
-        try
-        {
-            var start = new ProcessStartInfo(Python) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
-            start.ArgumentList.Add(script);
-            foreach (var f in files) start.ArgumentList.Add(f);
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            var lines = new List<string>();
-            while (process.StandardOutput.ReadLine() is { } line) lines.Add(line);
-            process.WaitForExit();
-            Skip.If(process.ExitCode != 0 && lines.Count == 0, "pydicom did not run: " + stderr.Result);
-            return lines.Select(l => JsonDocument.Parse(l).RootElement)
-                .ToDictionary(e => e.GetProperty("file").GetString()!, e => e, StringComparer.Ordinal);
-        }
-        finally
-        {
-            File.Delete(script);
-        }
-    }
+    private static Dictionary<string, JsonElement> RunPydicom(string[] files) =>
+        PydicomScript.RunJsonLines(DumpScript, files).ToDictionary(e => e.GetProperty("file").GetString()!, e => e, StringComparer.Ordinal);
 
     private static void Compare(string where, DicomDataset ours, JsonElement theirs, bool explicitVR, List<string> problems)
     {
