@@ -112,24 +112,22 @@ public static class DisplayRenderer
         }
         switch (SampleKinds.Of(pixels))
         {
-            case SampleKind.Int32:
+            case SampleKind.Int32 or SampleKind.UInt32:
             {
-                var samples = ((int[])pixels).AsSpan(0, count);
+                // 32-bit: a table over the frame's own range when that is no larger than the frame, else per pixel.
                 var (lo, hi) = ModalityRange.StoredMinMax(pixels, count);
-                if (RangeTableFits((long)lo, (long)hi, count))
-                    GreyKernels.MapThroughRangeTable(samples, (long)lo, RangeTable<TOut>(pipeline, (long)lo, (long)hi), destination);
+                var table = RangeTableFits((long)lo, (long)hi, count) ? RangeTable<TOut>(pipeline, (long)lo, (long)hi) : null;
+                if (pixels is int[] signed)
+                {
+                    if (table is null) GreyKernels.Evaluate(signed.AsSpan(0, count), pipeline, destination);
+                    else GreyKernels.MapThroughRangeTable(signed.AsSpan(0, count), (long)lo, table, destination);
+                }
                 else
-                    GreyKernels.Evaluate(samples, pipeline, destination);
-                break;
-            }
-            case SampleKind.UInt32:
-            {
-                var samples = ((uint[])pixels).AsSpan(0, count);
-                var (lo, hi) = ModalityRange.StoredMinMax(pixels, count);
-                if (RangeTableFits((long)lo, (long)hi, count))
-                    GreyKernels.MapThroughRangeTable(samples, (long)lo, RangeTable<TOut>(pipeline, (long)lo, (long)hi), destination);
-                else
-                    GreyKernels.Evaluate(samples, pipeline, destination);
+                {
+                    var unsigned = ((uint[])pixels).AsSpan(0, count);
+                    if (table is null) GreyKernels.Evaluate(unsigned, pipeline, destination);
+                    else GreyKernels.MapThroughRangeTable(unsigned, (long)lo, table, destination);
+                }
                 break;
             }
             case SampleKind.Float32:
