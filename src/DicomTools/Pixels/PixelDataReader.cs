@@ -1,6 +1,5 @@
 using DicomTools.Codecs;
 using DicomTools.Dicom;
-using DicomTools.Imaging;
 
 namespace DicomTools.Pixels;
 
