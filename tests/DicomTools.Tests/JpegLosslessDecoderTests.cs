@@ -265,12 +265,12 @@ public sealed class JpegLosslessDecoderTests
         foreach (var syntax in new[]
                  {
                      TransferSyntax.JpegBaseline8Bit, TransferSyntax.JpegExtended12Bit, TransferSyntax.JpegExtended35,
-                     TransferSyntax.JpegSpectralSelection68, TransferSyntax.JpegSpectralSelection79,
-                     TransferSyntax.JpegFullProgression1012, TransferSyntax.FromUid("1.2.840.10008.1.2.4.56\0"),
+                     TransferSyntax.JpegSpectralSelectionNonHierarchical68, TransferSyntax.JpegSpectralSelectionNonHierarchical79,
+                     TransferSyntax.JpegFullProgressionNonHierarchical1012, TransferSyntax.FromUid("1.2.840.10008.1.2.4.56\0"),
                  })
             Assert.Same(JpegDecoders.Dct, CodecRegistry.For(syntax));
         Assert.IsNotType<JpegDctDecoder>(CodecRegistry.For(TransferSyntax.JpegLsLossless));
         Assert.IsNotType<JpegLosslessDecoder>(CodecRegistry.For(TransferSyntax.JpegLsLossless));
-        Assert.Null(CodecRegistry.For(TransferSyntax.JpegLosslessProcess15));
+        Assert.Null(CodecRegistry.For(TransferSyntax.JpegLosslessNonHierarchical15));
     }
 }

@@ -22,6 +22,7 @@ public enum PixelEncoding
 /// What the reader, the pixel layer and the codecs need to know about one transfer syntax. This file is the one
 /// hand-written table of transfer syntax UIDs: every other piece of code names a syntax by its property here
 /// (<c>TransferSyntax.JpegBaseline8Bit</c>), and each decoder lists the syntaxes it handles from these properties.
+/// Property names are the PS3.6 keywords (case aside); names and UIDs are checked against the generated registry.
 /// </summary>
 public sealed class TransferSyntax
 {
@@ -63,33 +64,33 @@ public sealed class TransferSyntax
     public static TransferSyntax JpegBaseline8Bit { get; } = Encapsulated("1.2.840.10008.1.2.4.50", "JPEG Baseline (Process 1)", "JPEG Baseline", PixelEncoding.JpegDct);
     public static TransferSyntax JpegExtended12Bit { get; } = Encapsulated("1.2.840.10008.1.2.4.51", "JPEG Extended (Process 2 & 4)", "JPEG Extended", PixelEncoding.JpegDct);
     public static TransferSyntax JpegExtended35 { get; } = Encapsulated("1.2.840.10008.1.2.4.52", "JPEG Extended (Process 3 & 5) (retired)", null, PixelEncoding.JpegDct);
-    public static TransferSyntax JpegSpectralSelection68 { get; } = Encapsulated("1.2.840.10008.1.2.4.53", "JPEG Spectral Selection, Non-Hierarchical (Process 6 & 8) (retired)", null, PixelEncoding.JpegDct);
-    public static TransferSyntax JpegSpectralSelection79 { get; } = Encapsulated("1.2.840.10008.1.2.4.54", "JPEG Spectral Selection, Non-Hierarchical (Process 7 & 9) (retired)", null, PixelEncoding.JpegDct);
-    public static TransferSyntax JpegFullProgression1012 { get; } = Encapsulated("1.2.840.10008.1.2.4.55", "JPEG Full Progression, Non-Hierarchical (Process 10 & 12) (retired)", null, PixelEncoding.JpegDct);
-    public static TransferSyntax JpegFullProgression1113 { get; } = Encapsulated("1.2.840.10008.1.2.4.56", "JPEG Full Progression, Non-Hierarchical (Process 11 & 13) (retired)", null, PixelEncoding.JpegDct);
+    public static TransferSyntax JpegSpectralSelectionNonHierarchical68 { get; } = Encapsulated("1.2.840.10008.1.2.4.53", "JPEG Spectral Selection, Non-Hierarchical (Process 6 & 8) (retired)", null, PixelEncoding.JpegDct);
+    public static TransferSyntax JpegSpectralSelectionNonHierarchical79 { get; } = Encapsulated("1.2.840.10008.1.2.4.54", "JPEG Spectral Selection, Non-Hierarchical (Process 7 & 9) (retired)", null, PixelEncoding.JpegDct);
+    public static TransferSyntax JpegFullProgressionNonHierarchical1012 { get; } = Encapsulated("1.2.840.10008.1.2.4.55", "JPEG Full Progression, Non-Hierarchical (Process 10 & 12) (retired)", null, PixelEncoding.JpegDct);
+    public static TransferSyntax JpegFullProgressionNonHierarchical1113 { get; } = Encapsulated("1.2.840.10008.1.2.4.56", "JPEG Full Progression, Non-Hierarchical (Process 11 & 13) (retired)", null, PixelEncoding.JpegDct);
     public static TransferSyntax JpegLossless { get; } = Encapsulated("1.2.840.10008.1.2.4.57", "JPEG Lossless, Non-Hierarchical (Process 14)", "JPEG Lossless", PixelEncoding.JpegLossless);
-    public static TransferSyntax JpegLosslessProcess15 { get; } = Encapsulated("1.2.840.10008.1.2.4.58", "JPEG Lossless, Non-Hierarchical (Process 15) (retired)", null, PixelEncoding.JpegLossless);
+    public static TransferSyntax JpegLosslessNonHierarchical15 { get; } = Encapsulated("1.2.840.10008.1.2.4.58", "JPEG Lossless, Non-Hierarchical (Process 15) (retired)", null, PixelEncoding.JpegLossless);
     public static TransferSyntax JpegLosslessSV1 { get; } = Encapsulated("1.2.840.10008.1.2.4.70", "JPEG Lossless, Non-Hierarchical, First-Order Prediction (Process 14 [Selection Value 1])", "JPEG Lossless SV1", PixelEncoding.JpegLossless);
     public static TransferSyntax JpegLsLossless { get; } = Encapsulated("1.2.840.10008.1.2.4.80", "JPEG-LS Lossless Image Compression", "JPEG-LS Lossless", PixelEncoding.JpegLs);
     public static TransferSyntax JpegLsNearLossless { get; } = Encapsulated("1.2.840.10008.1.2.4.81", "JPEG-LS Lossy (Near-Lossless) Image Compression", "JPEG-LS Near-Lossless", PixelEncoding.JpegLs);
     public static TransferSyntax Jpeg2000Lossless { get; } = Encapsulated("1.2.840.10008.1.2.4.90", "JPEG 2000 Image Compression (Lossless Only)", "JPEG 2000 Lossless", PixelEncoding.Jpeg2000);
     public static TransferSyntax Jpeg2000 { get; } = Encapsulated("1.2.840.10008.1.2.4.91", "JPEG 2000 Image Compression", "JPEG 2000", PixelEncoding.Jpeg2000);
-    public static TransferSyntax Jpeg2000Part2Lossless { get; } = Encapsulated("1.2.840.10008.1.2.4.92", "JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)", null, PixelEncoding.Jpeg2000);
-    public static TransferSyntax Jpeg2000Part2 { get; } = Encapsulated("1.2.840.10008.1.2.4.93", "JPEG 2000 Part 2 Multi-component Image Compression", null, PixelEncoding.Jpeg2000);
-    public static TransferSyntax HighThroughputJpeg2000Lossless { get; } = Encapsulated("1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 Image Compression (Lossless Only)", "HTJ2K Lossless", PixelEncoding.HighThroughputJpeg2000);
-    public static TransferSyntax HighThroughputJpeg2000RpclLossless { get; } = Encapsulated("1.2.840.10008.1.2.4.202", "High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)", "HTJ2K Lossless RPCL", PixelEncoding.HighThroughputJpeg2000);
-    public static TransferSyntax HighThroughputJpeg2000 { get; } = Encapsulated("1.2.840.10008.1.2.4.203", "High-Throughput JPEG 2000 Image Compression", "HTJ2K", PixelEncoding.HighThroughputJpeg2000);
+    public static TransferSyntax Jpeg2000MCLossless { get; } = Encapsulated("1.2.840.10008.1.2.4.92", "JPEG 2000 Part 2 Multi-component Image Compression (Lossless Only)", null, PixelEncoding.Jpeg2000);
+    public static TransferSyntax Jpeg2000MC { get; } = Encapsulated("1.2.840.10008.1.2.4.93", "JPEG 2000 Part 2 Multi-component Image Compression", null, PixelEncoding.Jpeg2000);
+    public static TransferSyntax HTJ2KLossless { get; } = Encapsulated("1.2.840.10008.1.2.4.201", "High-Throughput JPEG 2000 Image Compression (Lossless Only)", "HTJ2K Lossless", PixelEncoding.HighThroughputJpeg2000);
+    public static TransferSyntax HTJ2KLosslessRPCL { get; } = Encapsulated("1.2.840.10008.1.2.4.202", "High-Throughput JPEG 2000 with RPCL Options Image Compression (Lossless Only)", "HTJ2K Lossless RPCL", PixelEncoding.HighThroughputJpeg2000);
+    public static TransferSyntax HTJ2K { get; } = Encapsulated("1.2.840.10008.1.2.4.203", "High-Throughput JPEG 2000 Image Compression", "HTJ2K", PixelEncoding.HighThroughputJpeg2000);
     public static TransferSyntax JpipReferenced { get; } = Encapsulated("1.2.840.10008.1.2.4.94", "JPIP Referenced", null, PixelEncoding.Referenced);
     public static TransferSyntax JpipReferencedDeflate { get; } = Encapsulated("1.2.840.10008.1.2.4.95", "JPIP Referenced Deflate", null, PixelEncoding.Referenced);
-    public static TransferSyntax Mpeg2MainProfileMainLevel { get; } = Encapsulated("1.2.840.10008.1.2.4.100", "MPEG2 Main Profile / Main Level", null, PixelEncoding.Video);
-    public static TransferSyntax Mpeg2MainProfileHighLevel { get; } = Encapsulated("1.2.840.10008.1.2.4.101", "MPEG2 Main Profile / High Level", null, PixelEncoding.Video);
-    public static TransferSyntax Mpeg4HighProfileLevel41 { get; } = Encapsulated("1.2.840.10008.1.2.4.102", "MPEG-4 AVC/H.264 High Profile / Level 4.1", null, PixelEncoding.Video);
-    public static TransferSyntax Mpeg4BdCompatibleHighProfileLevel41 { get; } = Encapsulated("1.2.840.10008.1.2.4.103", "MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1", null, PixelEncoding.Video);
-    public static TransferSyntax Mpeg4HighProfileLevel42For2DVideo { get; } = Encapsulated("1.2.840.10008.1.2.4.104", "MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video", null, PixelEncoding.Video);
-    public static TransferSyntax Mpeg4HighProfileLevel42For3DVideo { get; } = Encapsulated("1.2.840.10008.1.2.4.105", "MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video", null, PixelEncoding.Video);
-    public static TransferSyntax Mpeg4StereoHighProfileLevel42 { get; } = Encapsulated("1.2.840.10008.1.2.4.106", "MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2", null, PixelEncoding.Video);
-    public static TransferSyntax HevcMainProfileLevel51 { get; } = Encapsulated("1.2.840.10008.1.2.4.107", "HEVC/H.265 Main Profile / Level 5.1", null, PixelEncoding.Video);
-    public static TransferSyntax HevcMain10ProfileLevel51 { get; } = Encapsulated("1.2.840.10008.1.2.4.108", "HEVC/H.265 Main 10 Profile / Level 5.1", null, PixelEncoding.Video);
+    public static TransferSyntax Mpeg2MPML { get; } = Encapsulated("1.2.840.10008.1.2.4.100", "MPEG2 Main Profile / Main Level", null, PixelEncoding.Video);
+    public static TransferSyntax Mpeg2MPHL { get; } = Encapsulated("1.2.840.10008.1.2.4.101", "MPEG2 Main Profile / High Level", null, PixelEncoding.Video);
+    public static TransferSyntax Mpeg4HP41 { get; } = Encapsulated("1.2.840.10008.1.2.4.102", "MPEG-4 AVC/H.264 High Profile / Level 4.1", null, PixelEncoding.Video);
+    public static TransferSyntax Mpeg4HP41BD { get; } = Encapsulated("1.2.840.10008.1.2.4.103", "MPEG-4 AVC/H.264 BD-compatible High Profile / Level 4.1", null, PixelEncoding.Video);
+    public static TransferSyntax Mpeg4HP422D { get; } = Encapsulated("1.2.840.10008.1.2.4.104", "MPEG-4 AVC/H.264 High Profile / Level 4.2 For 2D Video", null, PixelEncoding.Video);
+    public static TransferSyntax Mpeg4HP423D { get; } = Encapsulated("1.2.840.10008.1.2.4.105", "MPEG-4 AVC/H.264 High Profile / Level 4.2 For 3D Video", null, PixelEncoding.Video);
+    public static TransferSyntax Mpeg4HP42Stereo { get; } = Encapsulated("1.2.840.10008.1.2.4.106", "MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2", null, PixelEncoding.Video);
+    public static TransferSyntax HevcMP51 { get; } = Encapsulated("1.2.840.10008.1.2.4.107", "HEVC/H.265 Main Profile / Level 5.1", null, PixelEncoding.Video);
+    public static TransferSyntax HevcM10P51 { get; } = Encapsulated("1.2.840.10008.1.2.4.108", "HEVC/H.265 Main 10 Profile / Level 5.1", null, PixelEncoding.Video);
     public static TransferSyntax RleLossless { get; } = Encapsulated("1.2.840.10008.1.2.5", "RLE Lossless", "RLE Lossless", PixelEncoding.Rle);
     public static TransferSyntax DeflatedImageFrameCompression { get; } = Encapsulated("1.2.840.10008.1.2.8.1", "Deflated Image Frame Compression", "Deflated Frames", PixelEncoding.DeflatedFrames);
 
@@ -97,15 +98,15 @@ public sealed class TransferSyntax
     private static readonly Dictionary<string, TransferSyntax> Known = Build(
         ImplicitVRLittleEndian, ExplicitVRLittleEndian, ExplicitVRBigEndian, DeflatedExplicitVRLittleEndian,
         EncapsulatedUncompressedExplicitVRLittleEndian,
-        JpegBaseline8Bit, JpegExtended12Bit, JpegExtended35, JpegSpectralSelection68, JpegSpectralSelection79,
-        JpegFullProgression1012, JpegFullProgression1113, JpegLossless, JpegLosslessProcess15, JpegLosslessSV1,
+        JpegBaseline8Bit, JpegExtended12Bit, JpegExtended35, JpegSpectralSelectionNonHierarchical68, JpegSpectralSelectionNonHierarchical79,
+        JpegFullProgressionNonHierarchical1012, JpegFullProgressionNonHierarchical1113, JpegLossless, JpegLosslessNonHierarchical15, JpegLosslessSV1,
         JpegLsLossless, JpegLsNearLossless,
-        Jpeg2000Lossless, Jpeg2000, Jpeg2000Part2Lossless, Jpeg2000Part2,
-        HighThroughputJpeg2000Lossless, HighThroughputJpeg2000RpclLossless, HighThroughputJpeg2000,
+        Jpeg2000Lossless, Jpeg2000, Jpeg2000MCLossless, Jpeg2000MC,
+        HTJ2KLossless, HTJ2KLosslessRPCL, HTJ2K,
         JpipReferenced, JpipReferencedDeflate,
-        Mpeg2MainProfileMainLevel, Mpeg2MainProfileHighLevel, Mpeg4HighProfileLevel41, Mpeg4BdCompatibleHighProfileLevel41,
-        Mpeg4HighProfileLevel42For2DVideo, Mpeg4HighProfileLevel42For3DVideo, Mpeg4StereoHighProfileLevel42,
-        HevcMainProfileLevel51, HevcMain10ProfileLevel51,
+        Mpeg2MPML, Mpeg2MPHL, Mpeg4HP41, Mpeg4HP41BD,
+        Mpeg4HP422D, Mpeg4HP423D, Mpeg4HP42Stereo,
+        HevcMP51, HevcM10P51,
         RleLossless, DeflatedImageFrameCompression);
 
     /// <summary>The syntax for a UID; an unknown UID is assumed to be explicit VR little endian, encapsulated (PS3.5

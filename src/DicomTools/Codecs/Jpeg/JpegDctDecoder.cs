@@ -37,8 +37,8 @@ public sealed class JpegDctDecoder : IFrameDecoder
     public IReadOnlyList<TransferSyntax> TransferSyntaxes { get; } = new[]
     {
         TransferSyntax.JpegBaseline8Bit, TransferSyntax.JpegExtended12Bit, TransferSyntax.JpegExtended35,
-        TransferSyntax.JpegSpectralSelection68, TransferSyntax.JpegSpectralSelection79,
-        TransferSyntax.JpegFullProgression1012, TransferSyntax.JpegFullProgression1113,
+        TransferSyntax.JpegSpectralSelectionNonHierarchical68, TransferSyntax.JpegSpectralSelectionNonHierarchical79,
+        TransferSyntax.JpegFullProgressionNonHierarchical1012, TransferSyntax.JpegFullProgressionNonHierarchical1113,
     };
 
     public bool IsFrameStart(ReadOnlySpan<byte> head) => JpegDecoders.StartsWithSoi(head);

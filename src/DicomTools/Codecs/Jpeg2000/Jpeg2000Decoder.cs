@@ -40,8 +40,8 @@ public sealed unsafe class Jpeg2000Decoder : IFrameDecoder
 
     public IReadOnlyList<TransferSyntax> TransferSyntaxes { get; } = new[]
     {
-        TransferSyntax.Jpeg2000Lossless, TransferSyntax.Jpeg2000, TransferSyntax.Jpeg2000Part2Lossless, TransferSyntax.Jpeg2000Part2,
-        TransferSyntax.HighThroughputJpeg2000Lossless, TransferSyntax.HighThroughputJpeg2000RpclLossless, TransferSyntax.HighThroughputJpeg2000,
+        TransferSyntax.Jpeg2000Lossless, TransferSyntax.Jpeg2000, TransferSyntax.Jpeg2000MCLossless, TransferSyntax.Jpeg2000MC,
+        TransferSyntax.HTJ2KLossless, TransferSyntax.HTJ2KLosslessRPCL, TransferSyntax.HTJ2K,
     };
 
     /// <summary>A bare codestream opens with SOC then SIZ (FF 4F FF 51); a JP2 file with its signature box, whose
