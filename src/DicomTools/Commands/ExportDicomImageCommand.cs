@@ -205,7 +205,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         if (bitDepth == 16)
         {
             var pixels = job.Decode();
-            if (pixels.IsColor) throw new NotSupportedException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
+            if (pixels.IsColor) throw new UnsupportedOutputException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
             var settings = job.Image?.Settings ?? DisplaySettings.Default;
             var grey = DisplayRenderer.RenderGrey16(pixels, settings, warnings.Add);
             return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, pixels.Columns, pixels.Rows, stream, format, options), overwrite, token);
