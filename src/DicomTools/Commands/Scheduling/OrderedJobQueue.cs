@@ -8,7 +8,7 @@ internal readonly record struct JobResult<TIn, TOut>(TIn Input, TOut? Output, Ex
 /// order to the one thread that adds them (a cmdlet's pipeline thread, the only one that may write output).
 /// <list type="bullet">
 /// <item>Bounded: at most <see cref="MaxHeld"/> jobs (waiting, running, or finished and not yet taken) are held;
-/// a full <see cref="Add"/> waits for the oldest, which needs nothing from the caller to finish. Small jobs (a
+/// a full <see cref="Add"/> waits for the oldest quarter, which needs nothing from the caller to finish. Small jobs (a
 /// header read) want a deeper hold than the default, so the workers stay busy while the caller writes.</item>
 /// <item>A failing job is a result with its exception; the others carry on.</item>
 /// <item>Cancellation (the constructor's token, or <see cref="Dispose"/>) keeps waiting jobs from starting and
@@ -55,7 +55,13 @@ internal sealed class OrderedJobQueue<TIn, TOut> : IDisposable
         if (_completed) throw new InvalidOperationException("Complete() was called; no more jobs can be added.");
         ThrowIfCancelled();
         var ready = new List<JobResult<TIn, TOut>>();
-        while (_pending.Count >= MaxHeld) ready.Add(TakeOldest());
+        // Full: take the oldest quarter, not just one, so a caller faster than the workers sleeps once per few jobs
+        // instead of once per job (each sleep and wake costs about as much as a small job).
+        if (_pending.Count >= MaxHeld)
+        {
+            var keep = MaxHeld - Math.Max(1, MaxHeld / 4);
+            while (_pending.Count > keep) ready.Add(TakeOldest());
+        }
         var token = _cancellation.Token;
         _pending.Enqueue((input, Task.Run(() => RunAsync(input, token), token)));
         while (_pending.Count > 0 && _pending.Peek().Task.IsCompleted) ready.Add(TakeOldest());
