@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Security.Cryptography;
 using DicomTools.Codecs;
 using DicomTools.Codecs.Jpeg;
@@ -40,7 +41,7 @@ public sealed class JpegDctDecoderTests
         var wrong = new List<string>();
         foreach (var fields in frames)
         {
-            var (pixels, _, _) = DecodeFrame(path, int.Parse(fields[1]));
+            var (pixels, _, _) = DecodeFrame(path, int.Parse(fields[1], CultureInfo.InvariantCulture));
             if (Convert.ToHexStringLower(SHA256.HashData(pixels)) != fields[2]) wrong.Add($"frame {fields[1]} (truth: {fields[3]})");
         }
         Assert.True(wrong.Count == 0, $"{file}: {wrong.Count} of {frames.Length} frames differ: {string.Join(", ", wrong.Take(5))}");
@@ -58,7 +59,7 @@ public sealed class JpegDctDecoderTests
     {
         var path = CorpusFacts.File(file);
         var fields = File.ReadAllLines(Fixture("corpus_dct_crops.tsv")).Select(l => l.Split('\t')).Single(f => f[0] == file);
-        int left = int.Parse(fields[1]), top = int.Parse(fields[2]), width = int.Parse(fields[3]), height = int.Parse(fields[4]);
+        int left = int.Parse(fields[1], CultureInfo.InvariantCulture), top = int.Parse(fields[2], CultureInfo.InvariantCulture), width = int.Parse(fields[3], CultureInfo.InvariantCulture), height = int.Parse(fields[4], CultureInfo.InvariantCulture);
         var expectedMean = double.Parse(fields[5], System.Globalization.CultureInfo.InvariantCulture);
         var expectedCrop = File.ReadAllBytes(Fixture(fields[6]));
 

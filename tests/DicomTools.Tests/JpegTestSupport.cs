@@ -28,7 +28,7 @@ public static class JpegTestSupport
     public sealed record FixtureRow(string File, int Frames, string Expected, string Compare, string ReturnedPhotometric, string Truth)
     {
         /// <summary>Largest sample difference allowed: 0 for "exact", N for "maxN".</summary>
-        public int Tolerance => Compare == "exact" ? 0 : int.Parse(Compare.AsSpan(3));
+        public int Tolerance => Compare == "exact" ? 0 : int.Parse(Compare.AsSpan(3), provider: System.Globalization.CultureInfo.InvariantCulture);
 
         public override string ToString() => File;
     }
@@ -37,7 +37,7 @@ public static class JpegTestSupport
         .Skip(1)
         .Where(line => line.Length > 0)
         .Select(line => line.Split('\t'))
-        .Select(f => new FixtureRow(f[0], int.Parse(f[1]), f[2], f[3], f[4], f[5]))
+        .Select(f => new FixtureRow(f[0], int.Parse(f[1], System.Globalization.CultureInfo.InvariantCulture), f[2], f[3], f[4], f[5]))
         .ToArray();
 
     public static IEnumerable<object[]> RowsWhere(Func<FixtureRow, bool> predicate) =>

@@ -142,7 +142,7 @@ public sealed class DicomElement
             case null: return "";
             case string s: return s;
             case byte[] bytes:
-                var shown = string.Join(' ', bytes.Take(maxItems).Select(b => b.ToString("X2")));
+                var shown = string.Join(' ', bytes.Take(maxItems).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
                 return bytes.Length > maxItems ? shown + $" ... ({bytes.Length} bytes)" : shown;
             case Array array:
                 var items = array.Cast<object>().Take(maxItems).Select(FormatScalar);
@@ -156,7 +156,7 @@ public sealed class DicomElement
     {
         double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        DateTime dt => dt.TimeOfDay == TimeSpan.Zero ? dt.ToString("yyyy-MM-dd") : dt.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF"),
+        DateTime dt => dt.TimeOfDay == TimeSpan.Zero ? dt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : dt.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

@@ -245,7 +245,7 @@ public sealed class DicomFile
     /// header (compression method 8, header checksum divisible by 31). The result is capped so a small file cannot
     /// inflate without bound.
     /// </summary>
-    private static Stream Inflate(ByteSource source, long maxBytes)
+    private static CappedStream Inflate(ByteSource source, long maxBytes)
     {
         var head = source.PeekUpTo(2);
         var zlib = head.Length == 2 && (head[0] & 0x0F) == 8 && ((head[0] << 8) | head[1]) % 31 == 0;

@@ -79,5 +79,9 @@ public readonly struct DicomTag : IEquatable<DicomTag>, IComparable<DicomTag>
 
     public static bool operator >(DicomTag left, DicomTag right) => left.Value > right.Value;
 
+    public static bool operator <=(DicomTag left, DicomTag right) => left.Value <= right.Value;
+
+    public static bool operator >=(DicomTag left, DicomTag right) => left.Value >= right.Value;
+
     public override string ToString() => $"({Group:X4},{Element:X4})";
 }

@@ -58,13 +58,20 @@ public sealed class OrderedWorkQueue<TIn, TOut> : IDisposable
     private bool _stopping; // set by the cancellation callback, which is what wakes waiters; see IsStopping
     private bool _disposed;
 
+    /// <summary>A queue holding at most twice <paramref name="maxDegreeOfParallelism"/> items at once.</summary>
+    public OrderedWorkQueue(Func<TIn, CancellationToken, TOut> work, int maxDegreeOfParallelism,
+        CancellationToken cancellationToken = default)
+        : this(work, maxDegreeOfParallelism, maxInFlight: 0, cancellationToken)
+    {
+    }
+
     /// <param name="work">Runs one item; it should observe the token. Called on worker threads, concurrently.</param>
     /// <param name="maxDegreeOfParallelism">Worker threads, at least 1 (started as items arrive).</param>
     /// <param name="cancellationToken">Stops the whole queue.</param>
     /// <param name="maxInFlight">Bound on items held at once; 0 means twice the degree of parallelism, which keeps
     /// every worker busy while the consumer writes. At least the degree of parallelism.</param>
-    public OrderedWorkQueue(Func<TIn, CancellationToken, TOut> work, int maxDegreeOfParallelism,
-        CancellationToken cancellationToken = default, int maxInFlight = 0)
+    public OrderedWorkQueue(Func<TIn, CancellationToken, TOut> work, int maxDegreeOfParallelism, int maxInFlight,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDegreeOfParallelism, 1);

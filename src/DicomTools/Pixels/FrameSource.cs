@@ -259,7 +259,7 @@ public sealed class FrameSource
     }
 
     /// <summary>Frames start at the fragments whose item offsets the table lists; false when the table is unusable.</summary>
-    private bool TryMapByOffsets(long[] table, long[] relativeFragmentOffsets, out IReadOnlyList<(int First, int Count)> map)
+    private static bool TryMapByOffsets(long[] table, long[] relativeFragmentOffsets, out IReadOnlyList<(int First, int Count)> map)
     {
         map = Array.Empty<(int, int)>();
         var starts = new List<int>();
@@ -292,7 +292,7 @@ public sealed class FrameSource
     /// No offset table and more fragments than frames: a frame starts at each fragment that begins with its
     /// codestream's start marker (JPEG SOI, JPEG 2000 SOC or the JP2 signature box, an RLE header).
     /// </summary>
-    private IReadOnlyList<(int First, int Count)> MapByStartMarkers(DicomFragments fragments)
+    private (int First, int Count)[] MapByStartMarkers(DicomFragments fragments)
     {
         var starts = new List<int>();
         Span<byte> head = stackalloc byte[12];

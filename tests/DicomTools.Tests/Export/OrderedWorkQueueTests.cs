@@ -77,7 +77,7 @@ public sealed class OrderedWorkQueueTests
         using var queue = new OrderedWorkQueue<int, int>((item, _) =>
         {
             if (item == 0)
-                releaseFirst.Wait();
+                releaseFirst.Wait(CancellationToken.None);
             Interlocked.Increment(ref finished);
             return item;
         }, maxDegreeOfParallelism: 2, maxInFlight: bound);
@@ -151,7 +151,7 @@ public sealed class OrderedWorkQueueTests
             {
                 Interlocked.Decrement(ref running);
             }
-        }, maxDegreeOfParallelism: 2, cancellation.Token, maxInFlight: 8);
+        }, maxDegreeOfParallelism: 2, maxInFlight: 8, cancellation.Token);
 
         for (int i = 0; i < 8; i++)
             queue.Add(i);
@@ -175,7 +175,7 @@ public sealed class OrderedWorkQueueTests
             Interlocked.Increment(ref started);
             token.WaitHandle.WaitOne();
             return item;
-        }, maxDegreeOfParallelism: 1, cancellation.Token, maxInFlight: 2);
+        }, maxDegreeOfParallelism: 1, maxInFlight: 2, cancellation.Token);
         queue.Add(0);
         queue.Add(1);
 

@@ -140,7 +140,7 @@ public sealed class JpegDctDecoder : IFrameDecoder
                 // as all-zero coefficients, as libjpeg's buffer does.
                 QuantizationTables latched = PrepareCodestream(codestream, frame, null);
                 planes = AllocatePlanes(frame, 0);
-                var decoder = new CoefficientCapturingDecoder(planes);
+                using var decoder = new CoefficientCapturingDecoder(planes);
                 decoder.SetInput(new ReadOnlyMemory<byte>(input, 0, encoded.Length));
                 decoder.Decode();
                 if (!decoder.Captured && latched.ComponentTables.Any(t => t is not null))
