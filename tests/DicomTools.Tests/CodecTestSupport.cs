@@ -112,56 +112,24 @@ internal static class CodecTestFiles
 
     /// <summary>
     /// Decompresses <paramref name="path"/> with a reference tool (dcmdrle, dcmdjpls, "gdcmconv --raw") into a
-    /// temporary native file and reads it; skips the test when the tool is not installed.
+    /// temporary native file and reads it; skips the test only when the tool is not installed, fails it when the tool
+    /// fails.
     /// </summary>
     public static TestFrames ReadThroughReferenceTool(string tool, string path)
     {
         var parts = tool.Split(' ', 2);
+        ReferenceTools.RequireTool(parts[0]);
         var output = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"dicomtools-ref-{Guid.NewGuid():N}.dcm");
         try
         {
-            var start = new System.Diagnostics.ProcessStartInfo(parts[0])
-            {
-                RedirectStandardError = true,
-                RedirectStandardOutput = true,
-            };
-            if (parts.Length > 1) start.ArgumentList.Add(parts[1]);
-            start.ArgumentList.Add(path);
-            start.ArgumentList.Add(output);
-            System.Diagnostics.Process process;
-            try
-            {
-                process = System.Diagnostics.Process.Start(start)!;
-            }
-            catch (System.ComponentModel.Win32Exception)
-            {
-                throw new SkipException($"reference tool {parts[0]} is not installed");
-            }
-            using (process)
-            {
-                var errors = process.StandardError.ReadToEndAsync();
-                process.StandardOutput.ReadToEnd();
-                process.WaitForExit();
-                Assert.True(process.ExitCode == 0, $"{tool} failed on {path}: {errors.Result}");
-            }
+            var arguments = parts.Skip(1).Concat(new[] { path, output });
+            ReferenceTools.Run(parts[0], arguments, requireOutput: false);
+            Assert.True(File.Exists(output) && new FileInfo(output).Length > 0, $"{tool} wrote nothing for {path}");
             return Read(output);
         }
         finally
         {
             File.Delete(output);
-        }
-    }
-
-    /// <summary>True when the native library loads; tests that need it skip otherwise.</summary>
-    public static bool IsAvailable(DicomTools.Codecs.Native.NativeCodecLibrary library)
-    {
-        try
-        {
-            return library.Handle != IntPtr.Zero;
-        }
-        catch (CodecException)
-        {
-            return false;
         }
     }
 }

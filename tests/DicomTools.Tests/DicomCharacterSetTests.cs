@@ -572,6 +572,7 @@ public sealed class DicomCharacterSetTests
     [SkippableFact]
     public void Every_table_cell_matches_pythons_codecs()
     {
+        ReferenceTools.RequirePython();
         const string script = """
             import sys
             single = [('ISO_IR 100','latin_1'),('ISO_IR 101','iso8859_2'),('ISO_IR 109','iso8859_3'),
@@ -620,7 +621,7 @@ public sealed class DicomCharacterSetTests
                 if (decoded.Length != 1 || (!isDoubleByte && decoded[0] != '\uFFFD'))
                     mismatches.Add($"{term} {fields[1]}: Python has no character, we give {Describe(decoded)}");
             }
-            else if (decoded != ((char)int.Parse(fields[2], NumberStyles.HexNumber)).ToString())
+            else if (decoded != ((char)int.Parse(fields[2], NumberStyles.HexNumber, CultureInfo.InvariantCulture)).ToString())
             {
                 mismatches.Add($"{term} {fields[1]}: Python U+{fields[2]}, we give {Describe(decoded)}");
             }
@@ -639,11 +640,12 @@ public sealed class DicomCharacterSetTests
     [SkippableFact]
     public void Text_values_of_real_files_decode_as_pydicom_decodes_them()
     {
+        ReferenceTools.RequirePython("pydicom");
         var directories = new List<string>();
         const string charsetFiles = "/usr/lib/python3/dist-packages/pydicom/data/charset_files";
         if (Directory.Exists(charsetFiles)) directories.Add(charsetFiles);
         if (TestCorpus.Directory is not null) directories.Add(TestCorpus.Directory);
-        Skip.If(directories.Count == 0, "neither pydicom's charset files nor the shared corpus is present");
+        if (directories.Count == 0) CorpusFacts.RequireCorpus();
 
         const string script = """
             import sys, os, glob, json, warnings
@@ -755,30 +757,6 @@ public sealed class DicomCharacterSetTests
     private static string Describe(string text) =>
         text.Length == 0 ? "nothing" : string.Join(" ", text.Select(c => $"U+{(int)c:X4}"));
 
-    private static string RunPython(string script, IEnumerable<string>? arguments)
-    {
-        const string python = "/usr/bin/python3";
-        Skip.IfNot(File.Exists(python), "python3 is not installed");
-        var start = new ProcessStartInfo(python)
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            StandardOutputEncoding = Encoding.UTF8,
-        };
-        start.ArgumentList.Add("-");
-        foreach (var argument in arguments ?? Array.Empty<string>()) start.ArgumentList.Add(argument);
-        start.Environment["PYTHONIOENCODING"] = "utf-8";
-        using var process = Process.Start(start)!;
-        process.StandardInput.Write(script);
-        process.StandardInput.Close();
-        var errorTask = process.StandardError.ReadToEndAsync();
-        var output = process.StandardOutput.ReadToEnd();
-        Assert.True(process.WaitForExit(120_000), "python did not finish in 2 minutes");
-        var error = errorTask.Result;
-        Skip.If(process.ExitCode != 0 && error.Contains("ModuleNotFoundError"), "pydicom is not installed for python3");
-        Assert.True(process.ExitCode == 0, $"python failed: {error}");
-        return output;
-    }
+    private static string RunPython(string script, IEnumerable<string>? arguments) =>
+        ReferenceTools.RunPython(script, arguments, timeout: TimeSpan.FromMinutes(2));
 }

@@ -17,7 +17,7 @@ public sealed class Jpeg2000DecoderTests
     private static readonly Jpeg2000Decoder Decoder = new();
 
     private static void RequireOpenJpeg() =>
-        Skip.IfNot(CodecTestFiles.IsAvailable(NativeLibraries.OpenJpeg), NativeLibraries.OpenJpeg.MissingMessage);
+        ReferenceTools.RequireNativeLibrary(NativeLibraries.OpenJpeg);
 
     [SkippableTheory]
     [InlineData("mr16.j2k.dcm", "mr16.dcm")]

@@ -16,7 +16,7 @@ public sealed class JpegLsDecoderTests
     private static readonly JpegLsDecoder Decoder = new();
 
     private static void RequireCharLs() =>
-        Skip.IfNot(CodecTestFiles.IsAvailable(NativeLibraries.CharLs), NativeLibraries.CharLs.MissingMessage);
+        ReferenceTools.RequireNativeLibrary(NativeLibraries.CharLs);
 
     [SkippableTheory]
     [InlineData("mr16.jls.dcm", "mr16.dcm")]

@@ -28,6 +28,13 @@ BeforeAll {
 }
 
 Describe 'Get-DicomInfo over the shared corpus' -Skip:(-not $CorpusPresent) {
+    # A corpus test over zero files would pass without testing anything: the case lists must not be empty.
+    It 'finds readable and broken files in MANIFEST.tsv' -TestCases @{ Readable = $readable.Count; Broken = $broken.Count } {
+        param($Readable, $Broken)
+        $Readable | Should -BeGreaterThan 100
+        $Broken | Should -BeGreaterThan 10
+    }
+
     It 'reads <File> and agrees with MANIFEST.tsv (pydicom)' -TestCases $readable {
         param($File, $Row)
         $info = Get-DicomInfo -LiteralPath (Join-Path $CorpusDir $File) -WarningAction SilentlyContinue -ErrorAction Stop
@@ -87,6 +94,7 @@ Describe 'Get-DicomInfo over the shared corpus' -Skip:(-not $CorpusPresent) {
 
     It 'streams FileInfo objects from Get-ChildItem' {
         $count = @(Get-ChildItem $CorpusDir -Filter 'cswado__*.dcm').Count
+        $count | Should -BeGreaterThan 0
         @(Get-ChildItem $CorpusDir -Filter 'cswado__*.dcm' | Get-DicomInfo -WarningAction SilentlyContinue).Count | Should -Be $count
     }
 

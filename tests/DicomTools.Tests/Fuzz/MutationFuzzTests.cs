@@ -54,6 +54,7 @@ public sealed class MutationFuzzTests
     {
         var folder = FuzzFixtureFolder();
         var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.dcm") : Array.Empty<string>();
+        Assert.True(files.Length > 0, $"no saved fuzz inputs in {folder}");
         var failures = files.Select(f => (f, Check(File.ReadAllBytes(f), out _))).Where(r => r.Item2 is not null)
             .Select(r => $"{Path.GetFileName(r.f)}: {r.Item2}").ToList();
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));

@@ -95,7 +95,9 @@ public sealed class BrokenCorpusTests
     public void EveryBrokenFileIsReadOrRefusedAsDicomReadException()
     {
         CorpusFacts.RequireCorpus();
-        foreach (var path in Directory.GetFiles(TestCorpus.Directory!, "broken__*.dcm"))
+        var files = Directory.GetFiles(TestCorpus.Directory!, "broken__*.dcm");
+        Assert.True(files.Length >= 10, $"only {files.Length} broken__*.dcm files in {TestCorpus.Directory}");
+        foreach (var path in files)
         {
             foreach (var options in new[] { DicomReadOptions.Full, DicomReadOptions.HeaderOnly })
             {
