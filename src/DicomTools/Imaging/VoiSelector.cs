@@ -60,7 +60,7 @@ internal static class VoiSelector
                 if (!(low >= 0 && low < high && high <= 100))
                     throw new ArgumentOutOfRangeException(nameof(settings), $"{low}-{high}",
                         "percentiles must satisfy 0 <= PercentileLow < PercentileHigh <= 100");
-                var (lo, hi) = ModalityRange.Percentiles(frame.Pixels, sampleCount, frame.BitsStored, modality, low, high);
+                var (lo, hi) = ModalityPercentiles.Percentiles(frame.Pixels, sampleCount, frame.BitsStored, modality, low, high);
                 return Range(lo, hi, settings.Function, $"percentile {Number(low)}-{Number(high)}");
             }
         }

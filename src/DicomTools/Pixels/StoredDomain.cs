@@ -1,6 +1,4 @@
-using DicomTools.Pixels;
-
-namespace DicomTools.Imaging;
+namespace DicomTools.Pixels;
 
 /// <summary>
 /// The stored values an 8- or 16-bit sample array can hold at its Bits Stored: Length = 2^bits values starting at
