@@ -32,10 +32,3 @@ public interface IFrameDecoder
     /// </summary>
     string Decode(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination);
 }
-
-/// <summary>A codestream could not be decoded, or a codec library is missing.</summary>
-public sealed class CodecException : Exception
-{
-    public CodecException(string message) : base(message) { }
-    public CodecException(string message, Exception inner) : base(message, inner) { }
-}
