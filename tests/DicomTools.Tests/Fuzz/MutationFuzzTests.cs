@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace DicomTools.Tests.Fuzzing;
+namespace DicomTools.Tests.Fuzz;
 
 /// <summary>
 /// Deterministic mutation fuzzing of the reader, every decoder and the renderer, seeded from the shared corpus and the
@@ -210,8 +210,8 @@ public sealed class MutationFuzzTests
             var offsets = new List<int>();
             for (var i = 0; i + 8 <= data.Length; i++)
             {
-                var vr = (Dicom.DicomVR)((data[i + 4] << 8) | data[i + 5]);
-                if (Dicom.DicomVRInfo.IsKnown(vr) && data[i + 1] < 0x80 && (data[i] & 1) == 0) offsets.Add(i);
+                var vr = (DicomTools.Dicom.DicomVR)((data[i + 4] << 8) | data[i + 5]);
+                if (DicomTools.Dicom.DicomVRInfo.IsKnown(vr) && data[i + 1] < 0x80 && (data[i] & 1) == 0) offsets.Add(i);
             }
             return offsets.ToArray();
         }

@@ -2,7 +2,7 @@ using DicomTools.Imaging;
 using DicomTools.Pixels;
 using Xunit;
 
-namespace DicomTools.Tests.Rendering;
+namespace DicomTools.Tests.Imaging;
 
 /// <summary>Colour frames: RGB, YBR_FULL(_422) by PS3.3 C.7.6.3.1.2, PALETTE COLOR by C.7.6.3.1.5.</summary>
 public sealed class ColorRenderingTests

@@ -7,7 +7,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Xunit;
 
-namespace DicomTools.Tests.Rendering;
+namespace DicomTools.Tests.Imaging;
 
 /// <summary>
 /// Runs pydicom once over the corpus (at test time, /usr/bin/python3) to dump frame 1's stored values and display
