@@ -1,4 +1,6 @@
-namespace DicomTools.Dicom;
+using DicomTools.Dicom;
+
+namespace DicomTools;
 
 /// <summary>
 /// One data element as read: where it was, how long it claimed to be, its bytes (unless left on disk), and its
@@ -58,7 +60,7 @@ public sealed class DicomElement
     public IReadOnlyList<DicomDataset> Items { get; internal set; } = Array.Empty<DicomDataset>();
 
     /// <summary>Fragments of encapsulated Pixel Data, when this element is that.</summary>
-    public DicomFragments? Fragments { get; internal set; }
+    internal DicomFragments? Fragments { get; set; }
 
     /// <summary>The private creator that reserved this element's block (private tags only).</summary>
     public string? PrivateCreator { get; }

@@ -8,7 +8,7 @@ namespace DicomTools.Dicom;
 /// and where its Pixel Data lies. Reads Part 10 files (preamble, "DICM", meta) and bare datasets (no preamble, no
 /// meta, as ACR-NEMA and some exports write them), detecting VR encoding and byte order by inspection.
 /// </summary>
-public sealed class DicomFile
+internal sealed class DicomFile
 {
     private const int PreambleLength = 128;
     private static readonly DicomTag TransferSyntaxUidTag = new(0x0002, 0x0010);

@@ -9,7 +9,7 @@ namespace DicomTools.Dicom;
 /// null. Text that does not parse as its VR says (an IS of "1A", a DA of "2023-13-45") stays as the raw text, so
 /// nothing is lost and nothing is invented.
 /// </summary>
-public static class DicomValues
+internal static class DicomValues
 {
     private static readonly char[] s_offsetSigns = { '+', '-' };
 

@@ -15,7 +15,7 @@ namespace DicomTools.Export;
 /// per slice would cost more than encoding it, and the rename already guarantees no torn file after a process crash.
 /// </para>
 /// </summary>
-public static class AtomicFileWriter
+internal static class AtomicFileWriter
 {
     // Long enough to keep a temporary name from colliding with another writer's; short enough that a destination
     // name near the 255-character limit still leaves room for the prefix and suffix.

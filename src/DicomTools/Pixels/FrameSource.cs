@@ -10,7 +10,7 @@ namespace DicomTools.Pixels;
 /// the Basic Offset Table, or, when neither exists, by one fragment per frame or by codestream start markers.
 /// Reading frames is safe from several threads at once.
 /// </summary>
-public sealed class FrameSource
+internal sealed class FrameSource
 {
     private readonly DicomElement _pixelData;
     private readonly IReadOnlyList<(int First, int Count)> _frameFragments;
@@ -316,7 +316,7 @@ public sealed class FrameSource
 }
 
 /// <summary>One encapsulated frame's bytes in a pooled buffer; disposing gives the buffer back.</summary>
-public sealed class EncodedFrame : IDisposable
+internal sealed class EncodedFrame : IDisposable
 {
     private byte[]? _buffer;
 

@@ -8,7 +8,7 @@ namespace DicomTools.Tests.Codecs;
 /// The JPEG fixtures of tests/fixtures/jpeg (made by make.sh there; fixtures.tsv says where each expected raw
 /// file comes from) and the comparisons the JPEG tests share.
 /// </summary>
-public static class JpegTestSupport
+internal static class JpegTestSupport
 {
     public static string FixtureDirectory { get; } = FindFixtures();
 

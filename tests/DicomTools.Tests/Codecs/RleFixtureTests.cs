@@ -81,7 +81,7 @@ public sealed class RleFixtureTests
             {
                 CodecAssert.DecodeGuarded(Decoder, ByteMutator.Mutate(file.Frames[0], random), file.Geometry);
             }
-            catch (DicomTools.Codecs.CodecException)
+            catch (DicomTools.CodecException)
             {
                 rejected++;
             }

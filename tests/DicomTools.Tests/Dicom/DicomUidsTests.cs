@@ -41,8 +41,10 @@ public sealed class DicomUidsTests
     [InlineData("1.2.840.10008.1.20.1.1", "Storage Commitment Push Model SOP Instance", "StorageCommitmentPushModelInstance", DicomUidType.WellKnownSopInstance, false)]
     [InlineData("1.2.840.10008.2.16.4", "DICOM Controlled Terminology", "DCM", DicomUidType.CodingScheme, false)]
     [InlineData("1.2.840.10008.1.4.1.1", "Talairach Brain Atlas Frame of Reference", "TalairachBrainAtlas", DicomUidType.WellKnownFrameOfReference, false)]
-    public void Uid_matches_PS3_6(string uid, string name, string keyword, DicomUidType type, bool retired)
+    public void Uid_matches_PS3_6(string uid, string name, string keyword, object uidType, bool retired)
     {
+        // object: a public test method cannot name the internal enum; xUnit passes the enum value itself.
+        var type = (DicomUidType)uidType;
         var info = DicomUids.Lookup(uid);
         Assert.NotNull(info);
         Assert.Equal(new DicomUidInfo(uid, name, keyword, type, retired), info);

@@ -240,8 +240,10 @@ public sealed class TransferSyntaxReadingTests
     [InlineData("1.2.840.10008.1.2.5", true, false, false, PixelEncoding.Rle)]
     [InlineData("1.2.840.10008.1.2.8.1", true, false, false, PixelEncoding.DeflatedFrames)]
     [InlineData("1.2.840.10008.1.2.4.100", true, false, false, PixelEncoding.Video)]
-    public void Transfer_syntax_table_matches_PS_35(string uid, bool explicitVR, bool bigEndian, bool deflated, PixelEncoding encoding)
+    public void Transfer_syntax_table_matches_PS_35(string uid, bool explicitVR, bool bigEndian, bool deflated, object pixelEncoding)
     {
+        // object: a public test method cannot name the internal enum; xUnit passes the enum value itself.
+        var encoding = (PixelEncoding)pixelEncoding;
         var syntax = TransferSyntax.FromUid(uid);
 
         Assert.True(syntax.IsKnown);

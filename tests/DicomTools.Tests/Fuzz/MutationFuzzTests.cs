@@ -210,8 +210,8 @@ public sealed class MutationFuzzTests
             var offsets = new List<int>();
             for (var i = 0; i + 8 <= data.Length; i++)
             {
-                var vr = (DicomTools.Dicom.DicomVR)((data[i + 4] << 8) | data[i + 5]);
-                if (DicomTools.Dicom.DicomVRInfo.IsKnown(vr) && data[i + 1] < 0x80 && (data[i] & 1) == 0) offsets.Add(i);
+                var vr = (DicomTools.DicomVR)((data[i + 4] << 8) | data[i + 5]);
+                if (DicomTools.DicomVRInfo.IsKnown(vr) && data[i + 1] < 0x80 && (data[i] & 1) == 0) offsets.Add(i);
             }
             return offsets.ToArray();
         }

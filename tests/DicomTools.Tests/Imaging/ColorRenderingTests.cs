@@ -139,7 +139,7 @@ public sealed class ColorRenderingTests
     {
         // A data error (the file lacks the table), reported as the pixel-data error type the cmdlets name per frame.
         var frame = TestFrames.Color(new byte[] { 0 }, "PALETTE COLOR", samplesPerPixel: 1, red: Channel(0, 8, i => i));
-        var ex = Assert.Throws<DicomTools.Pixels.PixelDataException>(() => DisplayRenderer.Render(frame, new DisplaySettings()));
+        var ex = Assert.Throws<DicomTools.PixelDataException>(() => DisplayRenderer.Render(frame, new DisplaySettings()));
         Assert.Contains("green", ex.Message);
     }
 }

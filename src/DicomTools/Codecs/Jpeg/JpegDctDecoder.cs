@@ -26,7 +26,7 @@ namespace DicomTools.Codecs.Jpeg;
 /// A lossless (SOF3) codestream is handed to <see cref="JpegLosslessDecoder"/>: JpegLibrary's lossless
 /// predictors 2, 3, 6 and 7 are wrong.
 /// </summary>
-public sealed class JpegDctDecoder : IFrameDecoder
+internal sealed class JpegDctDecoder : IFrameDecoder
 {
     private const string CodecName = "JPEG";
 
