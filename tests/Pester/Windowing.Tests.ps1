@@ -8,7 +8,7 @@ BeforeAll {
         for ($i = 0; $i -lt $pixels.Length; $i++) { $pixels[$i] = [ushort]($i) }
         $tags = (Get-ModuleType DicomTools.Dicom.DicomTags)
         $vr = [DicomTools.DicomVR]
-        $w = (Get-ModuleType DicomTools.Dicom.DicomWriter)::new()
+        $w = [Activator]::CreateInstance((Get-ModuleType DicomTools.Dicom.DicomWriter))
         $null = $w.Add($tags::SOPClassUID, $vr::UI, '1.2.840.10008.5.1.4.1.1.2').Add($tags::Modality, $vr::CS, 'CT').
             Add($tags::SamplesPerPixel, [ushort]1).Add($tags::PhotometricInterpretation, $vr::CS, $Photometric).
             Add($tags::Rows, [ushort]64).Add($tags::Columns, [ushort]64).Add($tags::BitsAllocated, [ushort]16).
