@@ -4,8 +4,9 @@ using System.Management.Automation.Language;
 using DicomTools.Dicom;
 using DicomTools.Imaging;
 using DicomTools.Pixels;
+using DicomTools.Commands;
 
-namespace DicomTools.Commands;
+namespace DicomTools;
 
 /// <summary>
 /// ConvertTo-WindowedImage: applies the DICOM display pipeline (Modality LUT, VOI window or LUT, presentation) and

@@ -3,8 +3,9 @@ using DicomTools.Dicom;
 using DicomTools.Export;
 using DicomTools.Imaging;
 using DicomTools.Pixels;
+using DicomTools.Commands;
 
-namespace DicomTools.Commands;
+namespace DicomTools;
 
 /// <summary>
 /// Export-DicomImage: writes display images as PNG, JPEG, BMP, TIFF or WebP. Accepts display images, and for
