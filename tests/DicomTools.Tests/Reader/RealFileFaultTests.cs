@@ -90,6 +90,19 @@ public sealed class RealFileFaultTests
         Assert.False(info.File.PixelData!.IsValueLoaded && !info.File.TransferSyntax.IsDeflated, "a header read leaves native pixels on disk");
     }
 
+    [SkippableFact]
+    public void PrivateGroupAfterTheImageOfARealFileIsListed()
+    {
+        // fo-dicom's CR-ModalitySequenceLUT sample keeps a private group (CB0D) after Pixel Data; dcmdump lists
+        // (cb0d,0010) LO [DOBCO Medical Systems], (cb0d,1001) SS 0, (cb0d,1011) US 1, (cb0d,1012) US 19.
+        CorpusFacts.RequireCorpus();
+        var info = new DicomInfo(DicomFile.Open(TestCorpus.PathOf("fodicom__CR-ModalitySequenceLUT.dcm"), DicomReadOptions.HeaderOnly));
+
+        Assert.Equal("DOBCO Medical Systems", info["CB0D,0010"]);
+        Assert.Equal(new[] { "(CB0D,0010)", "(CB0D,1001)", "(CB0D,1011)", "(CB0D,1012)" },
+            info.Elements.Select(e => e.Tag.ToString()).SkipWhile(t => t != "(7FE0,0010)").Skip(1));
+    }
+
     [Fact]
     public void DamagedDataAfterPixelDataWarnsAndKeepsTheHeader()
     {
