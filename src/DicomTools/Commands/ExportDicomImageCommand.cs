@@ -26,6 +26,10 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     private ImageFormat _format;
     private EncodeOptions _options = EncodeOptions.Default;
     private JobRunner<FrameJob, string>? _runner;
+    private readonly List<FrameJob> _collected = new();
+    private readonly CancellationTokenSource _stopping = new();
+    private const int DefaultTileSize = 256;
+    private const int DefaultSheetColumns = 6;
     private readonly HashSet<string> _targets = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
 
     /// <summary>Display images from ConvertTo-WindowedImage.</summary>
@@ -80,6 +84,35 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     [ValidateNotNullOrEmpty]
     public int[]? Frame { get; set; }
 
+    /// <summary>Scale every image to fit a square of this many pixels (area averaging, aspect kept, never
+    /// enlarged). With -ContactSheet: the size of each tile (default 256).</summary>
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int? MaxSize { get; set; }
+
+    /// <summary>Write all frames of each file into one animated PNG (APNG) or GIF, timed from the header.</summary>
+    [Parameter]
+    public SwitchParameter Animate { get; set; }
+
+    /// <summary>With -Animate: frames a second, instead of the header's timing.</summary>
+    [Parameter]
+    [ValidateRange(0.01, 1000.0)]
+    public double? FrameRate { get; set; }
+
+    /// <summary>Tile every image of the command (a series, or the frames of a file) into one picture, in Instance
+    /// Number order (else by position along the slice normal).</summary>
+    [Parameter]
+    public SwitchParameter ContactSheet { get; set; }
+
+    /// <summary>With -ContactSheet: tiles per row (default 6).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int? Columns { get; set; }
+
+    /// <summary>With -ContactSheet: write each tile's instance number (and frame) under it.</summary>
+    [Parameter]
+    public SwitchParameter Caption { get; set; }
+
     /// <summary>Replace existing files.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -116,7 +149,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
             }
             var fromExtension = ImageFormats.FromExtension(Path);
             if (Format is null && fromExtension is null)
-                Fail($"Cannot tell the image format from '{Path}': use .png, .jpg, .jpeg, .bmp, .tif, .tiff or .webp, or -Format.", "UnknownImageFormat");
+                Fail($"Cannot tell the image format from '{Path}': use .png, .apng, .jpg, .jpeg, .bmp, .tif, .tiff, .webp or .gif, or -Format.", "UnknownImageFormat");
             _format = Format ?? fromExtension!.Value;
         }
         else
@@ -129,13 +162,22 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         if (BitDepth == 16 && !ImageFormats.Supports16BitGrey(_format))
             Fail($"-BitDepth 16 writes PNG or TIFF; {_format} holds 8 bits.", "BitDepthNotSupported");
         _options = new EncodeOptions { Quality = Quality };
+        if (Animate && ContactSheet) Fail("-Animate and -ContactSheet make different files: choose one.", "InvalidExportMode");
+        if (Animate && _format is not (ImageFormat.Png or ImageFormat.Gif))
+            Fail($"-Animate writes animated PNG (.png, .apng) or GIF (.gif), not {_format}.", "AnimationFormatNotSupported");
+        if ((Animate || ContactSheet) && BitDepth == 16) Fail("-BitDepth 16 applies to still images, not to -Animate or -ContactSheet.", "BitDepthNotSupported");
+        if (FrameRate.HasValue && !Animate) Fail("-FrameRate applies to -Animate.", "InvalidExportMode");
+        if ((Columns.HasValue || Caption) && !ContactSheet) Fail("-Columns and -Caption apply to -ContactSheet.", "InvalidExportMode");
+        if (ContactSheet && Path is null) Fail("-ContactSheet writes one file: give it with -Path.", "OutputNotSpecified");
+        if (Animate || ContactSheet) return;
 
         var format = _format;
         var options = _options;
         var overwrite = Force.IsPresent;
         var bitDepth = BitDepth;
+        var maxSize = MaxSize;
         _runner = new JobRunner<FrameJob, string>(this,
-            (job, token) => JobOutcome<string>.Run(warnings => Write(job, format, options, overwrite, bitDepth, warnings, token)),
+            (job, token) => JobOutcome<string>.Run(warnings => Write(job, format, options, overwrite, bitDepth, maxSize, warnings, token)),
             ThrottleLimit,
             (_, written) => { if (PassThru) WriteObject(new FileInfo(written)); },
             "Export-DicomImage");
@@ -143,19 +185,190 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
 
     protected override void ProcessRecord()
     {
+        if (Animate)
+        {
+            foreach (var job in Jobs())
+            {
+                if (Stopping) return;
+                // Frames of one file arrive together (file inputs) or one after another (piped frames); a file ends
+                // when the next one starts. Jobs of file inputs decode only when their frame is written.
+                if (_collected.Count > 0 && _collected[0].Path != job.Path) WriteAnimation();
+                _collected.Add(job);
+            }
+            if (ParameterSetName is SourcePathSet or InfoSet) WriteAnimation();
+            return;
+        }
         foreach (var job in Jobs())
         {
             if (Stopping) return;
+            if (ContactSheet)
+            {
+                _collected.Add(job);
+                continue;
+            }
             if (!Target(job)) continue;
             _runner!.Add(job);
         }
     }
 
-    protected override void EndProcessing() => _runner?.Finish();
+    protected override void EndProcessing()
+    {
+        if (Animate) WriteAnimation();
+        else if (ContactSheet) WriteContactSheet();
+        else _runner?.Finish();
+    }
 
-    protected override void StopProcessing() => _runner?.Cancel();
+    protected override void StopProcessing()
+    {
+        _stopping.Cancel();
+        _runner?.Cancel();
+    }
 
-    public void Dispose() => _runner?.Dispose();
+    public void Dispose()
+    {
+        _runner?.Dispose();
+        _stopping.Dispose();
+    }
+
+    /// <summary>
+    /// Writes the collected frames of one file as an animation, a frame at a time: each is rendered, scaled and
+    /// handed to the writer before the next is decoded, so only one decoded frame is alive at once.
+    /// </summary>
+    private void WriteAnimation()
+    {
+        if (_collected.Count == 0) return;
+        var jobs = _collected.ToArray();
+        _collected.Clear();
+        var first = jobs[0];
+        var target = NameOutput(first, animation: true);
+        if (target is null) return;
+        if (!ShouldProcess(target, $"Export {jobs.Length} frame(s) of {first.Path} as an animation")) return;
+        var timing = FrameRate is { } rate ? FrameTiming.FromRate(rate) : FrameTiming.FromHeader(first.HeaderText, first.NumberOfFrames);
+        WriteVerbose($"{first.Path}: {jobs.Length} frames, timing from {timing.Source}.");
+        try
+        {
+            AtomicFileWriter.Write(target, stream =>
+            {
+                IAnimationWriter? writer = null;
+                int width = 0, height = 0, channels = 0;
+                foreach (var job in jobs)
+                {
+                    _stopping.Token.ThrowIfCancellationRequested();
+                    var warnings = new List<string>();
+                    var image = job.Render(DisplaySettings.Default, warnings);
+                    ReportWarnings(job.Path, warnings);
+                    if (MaxSize is { } max) image = ImageScaler.Fit(image, max);
+                    int imageChannels = image.IsColor ? 3 : 1;
+                    if (writer is null)
+                    {
+                        (width, height, channels) = (image.Width, image.Height, imageChannels);
+                        writer = IAnimationWriter.Create(_format, stream, width, height, channels, jobs.Length, _options.CompressionLevel);
+                    }
+                    else if (image.Width != width || image.Height != height || imageChannels != channels)
+                    {
+                        throw new PixelDataException($"frame {job.Frame} is {image.Width}x{image.Height} {(image.IsColor ? "RGB" : "grey")}; an animation's frames must all match the first ({width}x{height} {(channels == 3 ? "RGB" : "grey")})");
+                    }
+                    writer.AddFrame(image.Pixels, timing.DelayMilliseconds(job.Frame));
+                }
+                writer!.Finish();
+            }, Force.IsPresent, _stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ReportError(first.Path, e);
+            return;
+        }
+        if (PassThru) WriteObject(new FileInfo(target));
+    }
+
+    /// <summary>Tiles every collected image into one picture, in series order; a frame that fails leaves its tile
+    /// black and is reported.</summary>
+    private void WriteContactSheet()
+    {
+        if (_collected.Count == 0) return;
+        var jobs = SeriesOrder.Sort(_collected, (job, keyword) => job.HeaderText(keyword), job => job.Frame);
+        _collected.Clear();
+        var target = NameOutput(jobs[0], animation: true);
+        if (target is null) return;
+        if (!ShouldProcess(target, $"Export a contact sheet of {jobs.Count} image(s)")) return;
+        var sheet = new ContactSheet(jobs.Count, Columns ?? DefaultSheetColumns, MaxSize ?? DefaultTileSize, Caption.IsPresent);
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            if (Stopping) return;
+            var job = jobs[i];
+            var warnings = new List<string>();
+            try
+            {
+                var image = job.Render(DisplaySettings.Default, warnings);
+                sheet.Place(i, image.Pixels, image.Width, image.Height, image.IsColor ? 3 : 1, TileCaption(job));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                ReportError(job.Path, e);
+            }
+            finally
+            {
+                ReportWarnings(job.Path, warnings);
+            }
+        }
+        var picture = new DicomDisplayImage
+        {
+            Path = target,
+            Frame = 0,
+            NumberOfFrames = 1,
+            Width = sheet.Width,
+            Height = sheet.Height,
+            IsColor = sheet.IsColor,
+            Pixels = sheet.Pixels(),
+        };
+        try
+        {
+            AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(picture, stream, _format, _options), Force.IsPresent, _stopping.Token);
+        }
+        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
+        {
+            return;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ReportError(target, e);
+            return;
+        }
+        if (PassThru) WriteObject(new FileInfo(target));
+    }
+
+    /// <summary>Instance number (else the file's base name), with the frame for multi-frame files.</summary>
+    private static string TileCaption(FrameJob job)
+    {
+        var name = job.HeaderText("InstanceNumber")?.Trim();
+        if (string.IsNullOrEmpty(name)) name = System.IO.Path.GetFileNameWithoutExtension(job.Path);
+        return job.NumberOfFrames > 1 ? $"{name}:{job.Frame}" : name;
+    }
+
+    /// <summary>The output path for a job (one file per file or per command: no frame suffix when
+    /// <paramref name="animation"/>), or null after reporting why there is none.</summary>
+    private string? NameOutput(FrameJob job, bool animation)
+    {
+        string relative = _template is not null
+            ? _template.Expand(job.Path, job.Frame, job.HeaderText)
+            : System.IO.Path.Combine(_outputDirectory!, OutputPathTemplate.DefaultOutputName(job.Path, animation ? 0 : job.Frame, animation ? 1 : job.NumberOfFrames, _format));
+        var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(relative, out var provider, out _);
+        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            ReportError(job.Path, new ArgumentException($"'{relative}' is on the {provider.Name} provider; images are written to the file system"), ErrorCategory.InvalidArgument, "NotFileSystemPath");
+            return null;
+        }
+        if (!_targets.Add(target))
+        {
+            ReportError(job.Path, new OutputExistsException(target, $"'{target}' was already written by this command for another image"));
+            return null;
+        }
+        return target;
+    }
 
     private IEnumerable<FrameJob> Jobs() => ParameterSetName switch
     {
@@ -198,7 +411,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     }
 
     /// <summary>Renders (when needed), encodes and writes one image atomically. Runs on a worker thread.</summary>
-    private static string Write(FrameJob job, ImageFormat format, EncodeOptions options, bool overwrite, int bitDepth,
+    private static string Write(FrameJob job, ImageFormat format, EncodeOptions options, bool overwrite, int bitDepth, int? maxSize,
         List<string> warnings, CancellationToken token)
     {
         var target = job.Target!;
@@ -208,9 +421,12 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
             if (pixels.IsColor) throw new NotSupportedException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
             var settings = job.Image?.Settings ?? DisplaySettings.Default;
             var grey = DisplayRenderer.RenderGrey16(pixels, settings, warnings.Add);
-            return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, pixels.Columns, pixels.Rows, stream, format, options), overwrite, token);
+            var (width, height) = maxSize is { } max ? ImageScaler.FitWithin(pixels.Columns, pixels.Rows, max) : (pixels.Columns, pixels.Rows);
+            if (width != pixels.Columns || height != pixels.Rows) grey = ImageScaler.Resize(grey, pixels.Columns, pixels.Rows, width, height);
+            return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, width, height, stream, format, options), overwrite, token);
         }
         var image = job.Render(DisplaySettings.Default, warnings);
+        if (maxSize is { } limit) image = ImageScaler.Fit(image, limit);
         return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(image, stream, format, options), overwrite, token);
     }
 

@@ -13,7 +13,7 @@ namespace DicomTools.Export;
 /// without ImageSharp holding the whole animation. Grey frames use a fixed palette of the 256 greys, without
 /// dithering, so grey values come back exactly; colour frames use ImageSharp's Wu quantiser.
 /// </summary>
-public sealed class AnimatedGifWriter
+public sealed class AnimatedGifWriter : IAnimationWriter
 {
     private static readonly PaletteQuantizer GreyQuantizer = new(
         Enumerable.Range(0, 256).Select(v => Color.FromRgb((byte)v, (byte)v, (byte)v)).ToArray(),

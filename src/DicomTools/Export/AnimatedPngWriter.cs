@@ -8,7 +8,7 @@ namespace DicomTools.Export;
 /// without APNG support shows it as a still. acTL holds the frame count up front; when fewer frames arrive and the
 /// stream can seek, the count is corrected at <see cref="Finish"/>.
 /// </summary>
-public sealed class AnimatedPngWriter
+public sealed class AnimatedPngWriter : IAnimationWriter
 {
     private readonly Stream _output;
     private readonly int _width, _height, _channels, _compressionLevel;

@@ -19,6 +19,32 @@ public static class ImageScaler
         return (Math.Clamp((int)Math.Round(width * scale), 1, maxSize), Math.Clamp((int)Math.Round(height * scale), 1, maxSize));
     }
 
+    /// <summary><paramref name="image"/> fitted into a <paramref name="maxSize"/> square (aspect kept, never
+    /// enlarged): the same object when it already fits.</summary>
+    public static Imaging.DicomDisplayImage Fit(Imaging.DicomDisplayImage image, int maxSize)
+    {
+        ArgumentNullException.ThrowIfNull(image);
+        var (width, height) = FitWithin(image.Width, image.Height, maxSize);
+        if (width == image.Width && height == image.Height) return image;
+        return new Imaging.DicomDisplayImage
+        {
+            Path = image.Path,
+            Frame = image.Frame,
+            NumberOfFrames = image.NumberOfFrames,
+            Width = width,
+            Height = height,
+            IsColor = image.IsColor,
+            Pixels = Resize(image.Pixels, image.Width, image.Height, image.IsColor ? 3 : 1, width, height),
+            WindowCenter = image.WindowCenter,
+            WindowWidth = image.WindowWidth,
+            VoiFunction = image.VoiFunction,
+            VoiSource = image.VoiSource,
+            Inverted = image.Inverted,
+            Source = image.Source,
+            Settings = image.Settings,
+        };
+    }
+
     /// <summary>8-bit samples (<paramref name="channels"/> 1 = grey or 3 = RGB, interleaved) resampled to
     /// <paramref name="newWidth"/> x <paramref name="newHeight"/>. The same size gives a copy.</summary>
     public static byte[] Resize(ReadOnlySpan<byte> pixels, int width, int height, int channels, int newWidth, int newHeight)
