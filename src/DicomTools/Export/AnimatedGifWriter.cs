@@ -11,13 +11,12 @@ namespace DicomTools.Export;
 /// LZW), and its image block is copied into one file behind our own header, looping extension and per-frame delay
 /// (Graphic Control Extension), each frame with its palette as a local colour table. So frames stream through
 /// without ImageSharp holding the whole animation. Grey frames use a fixed palette of the 256 greys, without
-/// dithering, so grey values come back exactly; colour frames use ImageSharp's Wu quantiser.
+/// dithering and with an exact lookup (ImageSharp's own palette quantiser matches colours through a reduced-precision
+/// cache and merged neighbouring greys), so grey values come back exactly; colour frames use ImageSharp's Wu quantiser.
 /// </summary>
 public sealed class AnimatedGifWriter : IAnimationWriter
 {
-    private static readonly PaletteQuantizer GreyQuantizer = new(
-        Enumerable.Range(0, 256).Select(v => Color.FromRgb((byte)v, (byte)v, (byte)v)).ToArray(),
-        new QuantizerOptions { Dither = null, MaxColors = 256 });
+    private static readonly ExactGreyQuantizer GreyQuantizer = new();
 
     private readonly Stream _output;
     private readonly int _width, _height, _channels;
@@ -154,5 +153,61 @@ public sealed class AnimatedGifWriter : IAnimationWriter
     {
         while (at < gif.Length && gif[at] != 0) at += gif[at] + 1;
         return at + 1;
+    }
+}
+
+/// <summary>
+/// Quantises grey pixels to the palette of the 256 greys by their value alone (index = grey level), so a grey GIF
+/// keeps every level. ImageSharp's <see cref="PaletteQuantizer"/> finds the closest palette entry through a cache
+/// keyed on reduced-precision colours, which maps neighbouring greys to one entry.
+/// </summary>
+internal sealed class ExactGreyQuantizer : IQuantizer
+{
+    public QuantizerOptions Options { get; } = new() { Dither = null, MaxColors = 256 };
+
+    public IQuantizer<TPixel> CreatePixelSpecificQuantizer<TPixel>(Configuration configuration)
+        where TPixel : unmanaged, IPixel<TPixel> => CreatePixelSpecificQuantizer<TPixel>(configuration, Options);
+
+    public IQuantizer<TPixel> CreatePixelSpecificQuantizer<TPixel>(Configuration configuration, QuantizerOptions options)
+        where TPixel : unmanaged, IPixel<TPixel> => new Frame<TPixel>(configuration, options);
+
+    private struct Frame<TPixel> : IQuantizer<TPixel> where TPixel : unmanaged, IPixel<TPixel>
+    {
+        private readonly TPixel[] _palette;
+
+        public Frame(Configuration configuration, QuantizerOptions options)
+        {
+            Configuration = configuration;
+            Options = options;
+            _palette = new TPixel[256];
+            for (int v = 0; v < 256; v++) _palette[v].FromL8(new L8((byte)v));
+        }
+
+        public Configuration Configuration { get; }
+        public QuantizerOptions Options { get; }
+        public ReadOnlyMemory<TPixel> Palette => _palette;
+
+        public void AddPaletteColors(SixLabors.ImageSharp.Memory.Buffer2DRegion<TPixel> pixelRegion)
+        {
+            // The palette is fixed: every grey level.
+        }
+
+        public IndexedImageFrame<TPixel> QuantizeFrame(ImageFrame<TPixel> source, Rectangle bounds)
+        {
+            var self = this;
+            return QuantizerUtilities.QuantizeFrame(ref self, source, bounds);
+        }
+
+        public byte GetQuantizedColor(TPixel color, out TPixel match)
+        {
+            L8 grey = default;
+            grey.FromScaledVector4(color.ToScaledVector4());
+            match = _palette[grey.PackedValue];
+            return grey.PackedValue;
+        }
+
+        public void Dispose()
+        {
+        }
     }
 }
