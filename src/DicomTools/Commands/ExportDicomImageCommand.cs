@@ -14,20 +14,19 @@ namespace DicomTools.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "DicomImage", DefaultParameterSetName = ImageSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
+public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
 {
     private const string ImageSet = "Image";
-    private const string PixelDataSet = "PixelData";
-    private const string InfoSet = "Info";
     private const string SourcePathSet = "SourcePath";
 
     private OutputPathTemplate? _template;
     private string? _outputDirectory;
     private ImageFormat _format;
     private EncodeOptions _options = EncodeOptions.Default;
-    private JobRunner<FrameJob, string>? _runner;
+    private bool _overwrite;
+    private int _bitDepth = 8;
+    private int? _maxSize;
     private readonly List<FrameJob> _collected = new();
-    private readonly CancellationTokenSource _stopping = new();
     private const int DefaultTileSize = 256;
     private const int DefaultSheetColumns = 6;
     private readonly HashSet<string> _targets = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
@@ -39,10 +38,6 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     /// <summary>Decoded frames from Get-DicomPixelData, windowed with the file's own window.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PixelDataSet, ValueFromPipeline = true)]
     public DicomPixelData[] PixelData { get; set; } = Array.Empty<DicomPixelData>();
-
-    /// <summary>Headers from Get-DicomInfo; their files are decoded and windowed on the way.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = InfoSet, ValueFromPipeline = true)]
-    public DicomInfo[] DicomInfo { get; set; } = Array.Empty<DicomInfo>();
 
     /// <summary>DICOM files to export (taken literally; FileInfo objects from Get-ChildItem bind here).</summary>
     [Parameter(Mandatory = true, ParameterSetName = SourcePathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -77,12 +72,6 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     [Parameter]
     [ValidateSet("8", "16")]
     public int BitDepth { get; set; } = 8;
-
-    /// <summary>Frames to export (0-based; negative counts from the end). All frames when absent. Frames arriving
-    /// already decoded or rendered are filtered by it.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public int[]? Frame { get; set; }
 
     /// <summary>Scale every image to fit a square of this many pixels (area averaging, aspect kept, never
     /// enlarged). With -ContactSheet: the size of each tile (default 256).</summary>
@@ -121,18 +110,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>Most images encoded at once (default: the number of processors).</summary>
-    [Parameter]
-    [ValidateRange(1, 256)]
-    public int ThrottleLimit { get; set; } = JobRunner.DefaultDegree;
-
-    /// <summary>Largest decoded frame accepted, in bytes (Rows x Columns x Samples x bytes per sample); larger
-    /// frames are refused with an error before anything is allocated. Default 512 MiB.</summary>
-    [Parameter]
-    [ValidateRange(1L, long.MaxValue)]
-    public long MaxImageBytes { get; set; } = PixelGeometry.DefaultMaxFrameBytes;
-
-    protected override void BeginProcessing()
+    protected override void Prepare()
     {
         if ((Path is null) == (OutputDirectory is null))
             Fail("Give either -Path (a file name, which may hold {Keyword} tokens) or -OutputDirectory.", "OutputNotSpecified");
@@ -162,6 +140,9 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         if (BitDepth == 16 && !ImageFormats.Supports16BitGrey(_format))
             Fail($"-BitDepth 16 writes PNG or TIFF; {_format} holds 8 bits.", "BitDepthNotSupported");
         _options = new EncodeOptions { Quality = Quality };
+        _overwrite = Force.IsPresent;
+        _bitDepth = BitDepth;
+        _maxSize = MaxSize;
         if (Animate && ContactSheet) Fail("-Animate and -ContactSheet make different files: choose one.", "InvalidExportMode");
         if (Animate && _format is not (ImageFormat.Png or ImageFormat.Gif))
             Fail($"-Animate writes animated PNG (.png, .apng) or GIF (.gif), not {_format}.", "AnimationFormatNotSupported");
@@ -169,218 +150,45 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         if (FrameRate.HasValue && !Animate) Fail("-FrameRate applies to -Animate.", "InvalidExportMode");
         if ((Columns.HasValue || Caption) && !ContactSheet) Fail("-Columns and -Caption apply to -ContactSheet.", "InvalidExportMode");
         if (ContactSheet && Path is null) Fail("-ContactSheet writes one file: give it with -Path.", "OutputNotSpecified");
-        if (Animate || ContactSheet) return;
-
-        var format = _format;
-        var options = _options;
-        var overwrite = Force.IsPresent;
-        var bitDepth = BitDepth;
-        var maxSize = MaxSize;
-        _runner = new JobRunner<FrameJob, string>(this,
-            (job, token) => JobOutcome<string>.Run(warnings => Write(job, format, options, overwrite, bitDepth, maxSize, warnings, token)),
-            ThrottleLimit,
-            (_, written) => { if (PassThru) WriteObject(new FileInfo(written)); },
-            "Export-DicomImage");
-    }
-
-    protected override void ProcessRecord()
-    {
-        if (Animate)
-        {
-            foreach (var job in Jobs())
-            {
-                if (Stopping) return;
-                // Frames of one file arrive together (file inputs) or one after another (piped frames); a file ends
-                // when the next one starts. Jobs of file inputs decode only when their frame is written.
-                if (_collected.Count > 0 && _collected[0].Path != job.Path) WriteAnimation();
-                _collected.Add(job);
-            }
-            if (ParameterSetName is SourcePathSet or InfoSet) WriteAnimation();
-            return;
-        }
-        foreach (var job in Jobs())
-        {
-            if (Stopping) return;
-            if (ContactSheet)
-            {
-                _collected.Add(job);
-                continue;
-            }
-            if (!Target(job)) continue;
-            _runner!.Add(job);
-        }
-    }
-
-    protected override void EndProcessing()
-    {
-        if (Animate) WriteAnimation();
-        else if (ContactSheet) WriteContactSheet();
-        else _runner?.Finish();
-    }
-
-    protected override void StopProcessing()
-    {
-        _stopping.Cancel();
-        _runner?.Cancel();
-    }
-
-    public void Dispose()
-    {
-        _runner?.Dispose();
-        _stopping.Dispose();
     }
 
     /// <summary>
-    /// Writes the collected frames of one file as an animation, a frame at a time: each is rendered, scaled and
-    /// handed to the writer before the next is decoded, so only one decoded frame is alive at once.
+    /// -Animate and -ContactSheet take every job: an animation is written when its file's frames are complete (the
+    /// next file starts, or the input ends), a contact sheet when the input ends.
     /// </summary>
-    private void WriteAnimation()
+    internal override bool Divert(FrameJob job)
     {
-        if (_collected.Count == 0) return;
-        var jobs = _collected.ToArray();
-        _collected.Clear();
-        var first = jobs[0];
-        var target = NameOutput(first, animation: true);
-        if (target is null) return;
-        if (!ShouldProcess(target, $"Export {jobs.Length} frame(s) of {first.Path} as an animation")) return;
-        var timing = FrameRate is { } rate ? FrameTiming.FromRate(rate) : FrameTiming.FromHeader(first.HeaderText, first.NumberOfFrames);
-        WriteVerbose($"{first.Path}: {jobs.Length} frames, timing from {timing.Source}.");
-        try
-        {
-            AtomicFileWriter.Write(target, stream =>
-            {
-                IAnimationWriter? writer = null;
-                int width = 0, height = 0, channels = 0;
-                foreach (var job in jobs)
-                {
-                    _stopping.Token.ThrowIfCancellationRequested();
-                    var warnings = new List<string>();
-                    var image = job.Render(DisplaySettings.Default, warnings);
-                    ReportWarnings(job.Path, warnings);
-                    if (MaxSize is { } max) image = ImageScaler.Fit(image, max);
-                    int imageChannels = image.IsColor ? 3 : 1;
-                    if (writer is null)
-                    {
-                        (width, height, channels) = (image.Width, image.Height, imageChannels);
-                        writer = IAnimationWriter.Create(_format, stream, width, height, channels, jobs.Length, _options.CompressionLevel);
-                    }
-                    else if (image.Width != width || image.Height != height || imageChannels != channels)
-                    {
-                        throw new PixelDataException($"frame {job.Frame} is {image.Width}x{image.Height} {(image.IsColor ? "RGB" : "grey")}; an animation's frames must all match the first ({width}x{height} {(channels == 3 ? "RGB" : "grey")})");
-                    }
-                    writer.AddFrame(image.Pixels, timing.DelayMilliseconds(job.Frame));
-                }
-                writer!.Finish();
-            }, Force.IsPresent, _stopping.Token);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            ReportError(first.Path, e);
-            return;
-        }
-        if (PassThru) WriteObject(new FileInfo(target));
+        if (!Animate && !ContactSheet) return false;
+        if (Animate && _collected.Count > 0 && _collected[0].Path != job.Path) WriteAnimation();
+        _collected.Add(job);
+        return true;
     }
 
-    /// <summary>Tiles every collected image into one picture, in series order; a frame that fails leaves its tile
-    /// black and is reported.</summary>
-    private void WriteContactSheet()
+    internal override void Complete()
     {
-        if (_collected.Count == 0) return;
-        var jobs = SeriesOrder.Sort(_collected, (job, keyword) => job.HeaderText(keyword), job => job.Frame);
-        _collected.Clear();
-        var target = NameOutput(jobs[0], animation: true);
-        if (target is null) return;
-        if (!ShouldProcess(target, $"Export a contact sheet of {jobs.Count} image(s)")) return;
-        var sheet = new ContactSheet(jobs.Count, Columns ?? DefaultSheetColumns, MaxSize ?? DefaultTileSize, Caption.IsPresent);
-        for (int i = 0; i < jobs.Count; i++)
-        {
-            if (Stopping) return;
-            var job = jobs[i];
-            var warnings = new List<string>();
-            try
-            {
-                var image = job.Render(DisplaySettings.Default, warnings);
-                sheet.Place(i, image.Pixels, image.Width, image.Height, image.IsColor ? 3 : 1, TileCaption(job));
-            }
-            catch (Exception e) when (e is not OutOfMemoryException)
-            {
-                ReportError(job.Path, e);
-            }
-            finally
-            {
-                ReportWarnings(job.Path, warnings);
-            }
-        }
-        var picture = new DicomDisplayImage
-        {
-            Path = target,
-            Frame = 0,
-            NumberOfFrames = 1,
-            Width = sheet.Width,
-            Height = sheet.Height,
-            IsColor = sheet.IsColor,
-            Pixels = sheet.Pixels(),
-        };
-        try
-        {
-            AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(picture, stream, _format, _options), Force.IsPresent, _stopping.Token);
-        }
-        catch (OperationCanceledException) when (_stopping.IsCancellationRequested)
-        {
-            return;
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            ReportError(target, e);
-            return;
-        }
-        if (PassThru) WriteObject(new FileInfo(target));
+        if (Animate) WriteAnimation();
+        else if (ContactSheet) WriteContactSheet();
     }
 
-    /// <summary>Instance number (else the file's base name), with the frame for multi-frame files.</summary>
-    private static string TileCaption(FrameJob job)
+    internal override IEnumerable<FrameJob> Jobs() => ParameterSetName switch
     {
-        var name = job.HeaderText("InstanceNumber")?.Trim();
-        if (string.IsNullOrEmpty(name)) name = System.IO.Path.GetFileNameWithoutExtension(job.Path);
-        return job.NumberOfFrames > 1 ? $"{name}:{job.Frame}" : name;
-    }
-
-    /// <summary>The output path for a job (one file per file or per command: no frame suffix when
-    /// <paramref name="animation"/>), or null after reporting why there is none.</summary>
-    private string? NameOutput(FrameJob job, bool animation)
-    {
-        string relative = _template is not null
-            ? _template.Expand(job.Path, job.Frame, job.HeaderText)
-            : System.IO.Path.Combine(_outputDirectory!, OutputPathTemplate.DefaultOutputName(job.Path, animation ? 0 : job.Frame, animation ? 1 : job.NumberOfFrames, _format));
-        var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(relative, out var provider, out _);
-        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
-        {
-            ReportError(job.Path, new ArgumentException($"'{relative}' is on the {provider.Name} provider; images are written to the file system"), ErrorCategory.InvalidArgument, "NotFileSystemPath");
-            return null;
-        }
-        if (!_targets.Add(target))
-        {
-            ReportError(job.Path, new OutputExistsException(target, $"'{target}' was already written by this command for another image"));
-            return null;
-        }
-        return target;
-    }
-
-    private IEnumerable<FrameJob> Jobs() => ParameterSetName switch
-    {
-        PixelDataSet => PixelData.Select(FrameJob.ForPixelData).Where(job => job.IsSelected(Frame)),
-        InfoSet => DicomInfo.SelectMany(info => FrameJob.ForInfo(this, info, Frame, MaxImageBytes)),
-        SourcePathSet => ResolveFilePaths(SourcePath, literal: true).SelectMany(path => FrameJob.ForFile(this, path, Frame, MaxImageBytes)),
+        PixelDataSet => PixelDataJobs(PixelData),
+        InfoSet => InfoJobs(),
+        SourcePathSet => ResolveFilePaths(SourcePath, literal: true).SelectMany(FileJobs),
         _ => Image.Select(FrameJob.ForImage).Where(job => job.IsSelected(Frame)),
     };
 
+    internal override string Work(FrameJob job, List<string> warnings, CancellationToken token) =>
+        Write(job, _format, _options, _overwrite, _bitDepth, _maxSize, warnings, token);
+
+    internal override void WriteResult(FrameJob job, string written)
+    {
+        if (PassThru) WriteObject(new FileInfo(written));
+    }
+
     /// <summary>Names the job's output (on the pipeline thread, where the session's paths resolve) and asks
     /// ShouldProcess. False when the job is skipped.</summary>
-    private bool Target(FrameJob job)
+    internal override bool Accept(FrameJob job)
     {
         string relative;
         if (_template is not null)
@@ -418,7 +226,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         if (bitDepth == 16)
         {
             var pixels = job.Decode();
-            if (pixels.IsColor) throw new NotSupportedException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
+            if (pixels.IsColor) throw new UnsupportedOutputException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
             var settings = job.Image?.Settings ?? DisplaySettings.Default;
             var grey = DisplayRenderer.RenderGrey16(pixels, settings, warnings.Add);
             var (width, height) = maxSize is { } max ? ImageScaler.FitWithin(pixels.Columns, pixels.Rows, max) : (pixels.Columns, pixels.Rows);
@@ -428,6 +236,142 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         var image = job.Render(DisplaySettings.Default, warnings);
         if (maxSize is { } limit) image = ImageScaler.Fit(image, limit);
         return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(image, stream, format, options), overwrite, token);
+    }
+
+    /// <summary>
+    /// Writes the collected frames of one file as an animation, a frame at a time: each is rendered, scaled and
+    /// handed to the writer before the next is decoded, so only one decoded frame is alive at once.
+    /// </summary>
+    private void WriteAnimation()
+    {
+        if (_collected.Count == 0) return;
+        var jobs = _collected.ToArray();
+        _collected.Clear();
+        var first = jobs[0];
+        var target = NameOutput(first);
+        if (target is null) return;
+        if (!ShouldProcess(target, $"Export {jobs.Length} frame(s) of {first.Path} as an animation")) return;
+        var timing = FrameRate is { } rate ? FrameTiming.FromRate(rate) : FrameTiming.FromHeader(first.HeaderText, first.NumberOfFrames);
+        WriteVerbose($"{first.Path}: {jobs.Length} frames, timing from {timing.Source}.");
+        try
+        {
+            AtomicFileWriter.Write(target, stream =>
+            {
+                IAnimationWriter? writer = null;
+                int width = 0, height = 0, channels = 0;
+                foreach (var job in jobs)
+                {
+                    if (Stopping) throw new OperationCanceledException();
+                    var warnings = new List<string>();
+                    var image = job.Render(DisplaySettings.Default, warnings);
+                    ReportWarnings(job.Path, warnings);
+                    if (_maxSize is { } max) image = ImageScaler.Fit(image, max);
+                    int imageChannels = image.IsColor ? 3 : 1;
+                    if (writer is null)
+                    {
+                        (width, height, channels) = (image.Width, image.Height, imageChannels);
+                        writer = IAnimationWriter.Create(_format, stream, width, height, channels, jobs.Length, _options.CompressionLevel);
+                    }
+                    else if (image.Width != width || image.Height != height || imageChannels != channels)
+                    {
+                        throw new UnsupportedOutputException($"frame {job.Frame} is {image.Width}x{image.Height} {(image.IsColor ? "RGB" : "grey")}; an animation's frames must all match the first ({width}x{height} {(channels == 3 ? "RGB" : "grey")})");
+                    }
+                    writer.AddFrame(image.Pixels, timing.DelayMilliseconds(job.Frame));
+                }
+                writer!.Finish();
+            }, _overwrite);
+        }
+        catch (OperationCanceledException) when (Stopping)
+        {
+            return;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ReportError(first.Path, e);
+            return;
+        }
+        if (PassThru) WriteObject(new FileInfo(target));
+    }
+
+    /// <summary>Tiles every collected image into one picture, in series order; a frame that fails leaves its tile
+    /// black and is reported.</summary>
+    private void WriteContactSheet()
+    {
+        if (_collected.Count == 0) return;
+        var jobs = SeriesOrder.Sort(_collected, (job, keyword) => job.HeaderText(keyword), job => job.Frame);
+        _collected.Clear();
+        var target = NameOutput(jobs[0]);
+        if (target is null) return;
+        if (!ShouldProcess(target, $"Export a contact sheet of {jobs.Count} image(s)")) return;
+        var sheet = new ContactSheet(jobs.Count, Columns ?? DefaultSheetColumns, _maxSize ?? DefaultTileSize, Caption.IsPresent);
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            if (Stopping) return;
+            var job = jobs[i];
+            var warnings = new List<string>();
+            try
+            {
+                var image = job.Render(DisplaySettings.Default, warnings);
+                sheet.Place(i, image.Pixels, image.Width, image.Height, image.IsColor ? 3 : 1, TileCaption(job));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                ReportError(job.Path, e);
+            }
+            finally
+            {
+                ReportWarnings(job.Path, warnings);
+            }
+        }
+        var picture = new DicomDisplayImage
+        {
+            Path = target,
+            Frame = 0,
+            NumberOfFrames = 1,
+            Width = sheet.Width,
+            Height = sheet.Height,
+            IsColor = sheet.IsColor,
+            Pixels = sheet.Pixels(),
+        };
+        try
+        {
+            AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(picture, stream, _format, _options), _overwrite);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ReportError(target, e);
+            return;
+        }
+        if (PassThru) WriteObject(new FileInfo(target));
+    }
+
+    /// <summary>Instance number (else the file's base name), with the frame for multi-frame files.</summary>
+    private static string TileCaption(FrameJob job)
+    {
+        var name = job.HeaderText("InstanceNumber")?.Trim();
+        if (string.IsNullOrEmpty(name)) name = System.IO.Path.GetFileNameWithoutExtension(job.Path);
+        return job.NumberOfFrames > 1 ? $"{name}:{job.Frame}" : name;
+    }
+
+    /// <summary>The one output of an animation or a contact sheet (no frame suffix in default names), or null
+    /// after reporting why there is none.</summary>
+    private string? NameOutput(FrameJob job)
+    {
+        string relative = _template is not null
+            ? _template.Expand(job.Path, job.Frame, job.HeaderText)
+            : System.IO.Path.Combine(_outputDirectory!, OutputPathTemplate.DefaultOutputName(job.Path, 0, 1, _format));
+        var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(relative, out var provider, out _);
+        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            ReportError(job.Path, new ArgumentException($"'{relative}' is on the {provider.Name} provider; images are written to the file system"), ErrorCategory.InvalidArgument, "NotFileSystemPath");
+            return null;
+        }
+        if (!_targets.Add(target))
+        {
+            ReportError(job.Path, new OutputExistsException(target, $"'{target}' was already written by this command for another image"));
+            return null;
+        }
+        return target;
     }
 
     private void Fail(string message, string errorId) =>

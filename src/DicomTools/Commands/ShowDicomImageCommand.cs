@@ -13,33 +13,38 @@ namespace DicomTools.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Show, "DicomImage", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(string))]
-public sealed class ShowDicomImageCommand : DicomPathCmdlet, IDisposable
+public sealed class ShowDicomImageCommand : ParallelFrameCmdlet<string>
 {
-    private const string PixelDataSet = "PixelData";
-    private const string InfoSet = "Info";
     private const string ImageSet = "Image";
 
-    private JobRunner<FrameJob, string>? _runner;
+    private DisplaySettings _settings = DisplaySettings.Default;
+    private TerminalProtocol _protocol;
+    private CellSize _cell = CellSize.Default;
+    private (int Columns, int Rows) _window = (80, 0);
+    private int? _columns;
     private bool _notDrawn;
     private (FrameJob Job, string Picture)? _held;
     private int _shown;
+
+    /// <summary>Files to show; wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Files to show, taken exactly as written (no wildcards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>Decoded frames from Get-DicomPixelData.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PixelDataSet, ValueFromPipeline = true)]
     public DicomPixelData[] PixelData { get; set; } = Array.Empty<DicomPixelData>();
 
-    /// <summary>Headers from Get-DicomInfo; their files are decoded on the way.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = InfoSet, ValueFromPipeline = true)]
-    public DicomInfo[] DicomInfo { get; set; } = Array.Empty<DicomInfo>();
-
     /// <summary>Display images from ConvertTo-WindowedImage, shown as they are (window parameters do not apply).</summary>
     [Parameter(Mandatory = true, ParameterSetName = ImageSet, ValueFromPipeline = true)]
     public DicomDisplayImage[] Image { get; set; } = Array.Empty<DicomDisplayImage>();
-
-    /// <summary>Frames to show (0-based; negative counts from the end). All frames when absent.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public int[]? Frame { get; set; }
 
     /// <summary>Use the file's n-th Window Center/Width pair (0-based).</summary>
     [Parameter]
@@ -99,26 +104,16 @@ public sealed class ShowDicomImageCommand : DicomPathCmdlet, IDisposable
     [ValidateRange(1, 10000)]
     public int? Columns { get; set; }
 
-    /// <summary>Most frames rendered at once (default: the number of processors).</summary>
-    [Parameter]
-    [ValidateRange(1, 256)]
-    public int ThrottleLimit { get; set; } = JobRunner.DefaultDegree;
-
-    /// <summary>Largest decoded frame accepted, in bytes. Default 512 MiB.</summary>
-    [Parameter]
-    [ValidateRange(1L, long.MaxValue)]
-    public long MaxImageBytes { get; set; } = PixelGeometry.DefaultMaxFrameBytes;
-
-    protected override void BeginProcessing()
+    protected override void Prepare()
     {
-        var settings = DisplaySettingsBinder.Build(this, WindowIndex, WindowName, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert);
+        _settings = DisplaySettingsBinder.Build(this, WindowIndex, WindowName, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert);
         if (ParameterSetName == ImageSet && (WindowIndex.HasValue || WindowName is not null || Center.HasValue || Preset is not null
             || AutoWindow != AutoWindowMode.None || VoiLutIndex.HasValue || Function.HasValue || Invert))
             WriteWarning("Display images arrive already windowed: the window parameters do not apply to them.");
 
         var terminal = TerminalHost.Probe(this);
-        var protocol = Protocol;
-        if (protocol == TerminalProtocol.Auto)
+        _protocol = Protocol;
+        if (_protocol == TerminalProtocol.Auto)
         {
             if (!terminal.Interactive)
             {
@@ -126,35 +121,45 @@ public sealed class ShowDicomImageCommand : DicomPathCmdlet, IDisposable
                 _notDrawn = true;
                 return;
             }
-            protocol = terminal.DetectProtocol();
-            WriteVerbose($"Terminal pictures as {protocol}.");
+            _protocol = terminal.DetectProtocol();
+            WriteVerbose($"Terminal pictures as {_protocol}.");
         }
-        var cell = protocol == TerminalProtocol.Blocks ? CellSize.Default : terminal.CellSize();
-        var (windowColumns, windowRows) = terminal.WindowSize();
-        var columns = Columns;
-        _runner = new JobRunner<FrameJob, string>(this,
-            (job, _) => JobOutcome<string>.Run(warnings => Draw(job, settings, protocol, columns, cell, windowColumns, windowRows, warnings)),
-            ThrottleLimit, OnPicture, "Show-DicomImage");
+        _cell = _protocol == TerminalProtocol.Blocks ? CellSize.Default : terminal.CellSize();
+        _window = terminal.WindowSize();
+        _columns = Columns;
     }
 
-    /// <summary>Renders and encodes one picture (on a worker thread).</summary>
-    private static string Draw(FrameJob job, DisplaySettings settings, TerminalProtocol protocol, int? columns, CellSize cell,
-        int windowColumns, int windowRows, List<string> warnings)
+    internal override IEnumerable<FrameJob> Jobs() => _notDrawn ? Array.Empty<FrameJob>() : ParameterSetName switch
     {
-        var image = job.Render(settings, warnings);
+        PixelDataSet => PixelDataJobs(PixelData),
+        InfoSet => InfoJobs(),
+        ImageSet => Image.Select(FrameJob.ForImage).Where(job => job.IsSelected(Frame)),
+        _ => ResolveInputPaths(Path, LiteralPath).SelectMany(FileJobs),
+    };
+
+    /// <summary>Renders and encodes one picture (on a worker thread).</summary>
+    internal override string Work(FrameJob job, List<string> warnings, CancellationToken token)
+    {
+        var image = job.Render(_settings, warnings);
         double aspect = TerminalLayout.PixelAspect(job.HeaderText("PixelAspectRatio"), job.HeaderText("PixelSpacing"));
-        int width = columns ?? TerminalLayout.DefaultColumns(protocol, image.Width, image.Height, aspect, windowColumns, windowRows, cell);
-        return TerminalPicture.Render(image, protocol, width, cell, aspect);
+        int width = _columns ?? TerminalLayout.DefaultColumns(_protocol, image.Width, image.Height, aspect, _window.Columns, _window.Rows, _cell);
+        return TerminalPicture.Render(image, _protocol, width, _cell, aspect);
     }
 
     /// <summary>
     /// Pictures come out one behind: a caption line (file name and frame) is added when more than one picture is
     /// shown, which is known once the second arrives.
     /// </summary>
-    private void OnPicture(FrameJob job, string picture)
+    internal override void WriteResult(FrameJob job, string picture)
     {
         if (_held is { } previous) Emit(previous.Job, previous.Picture, caption: true);
         _held = (job, picture);
+    }
+
+    internal override void Complete()
+    {
+        if (_held is { } last) Emit(last.Job, last.Picture, caption: _shown > 0);
+        _held = null;
     }
 
     private void Emit(FrameJob job, string picture, bool caption)
@@ -162,33 +167,4 @@ public sealed class ShowDicomImageCommand : DicomPathCmdlet, IDisposable
         _shown++;
         WriteObject(caption ? TextEscaper.Escape($"{System.IO.Path.GetFileName(job.Path)} frame {job.Frame}") + "\n" + picture : picture);
     }
-
-    protected override void ProcessRecord()
-    {
-        if (_notDrawn) return;
-        foreach (var job in Jobs())
-        {
-            if (Stopping) return;
-            _runner!.Add(job);
-        }
-    }
-
-    private IEnumerable<FrameJob> Jobs() => ParameterSetName switch
-    {
-        PixelDataSet => PixelData.Select(FrameJob.ForPixelData).Where(job => job.IsSelected(Frame)),
-        InfoSet => DicomInfo.SelectMany(info => FrameJob.ForInfo(this, info, Frame, MaxImageBytes)),
-        ImageSet => Image.Select(FrameJob.ForImage).Where(job => job.IsSelected(Frame)),
-        _ => ResolveInputPaths().SelectMany(path => FrameJob.ForFile(this, path, Frame, MaxImageBytes)),
-    };
-
-    protected override void EndProcessing()
-    {
-        _runner?.Finish();
-        if (_held is { } last) Emit(last.Job, last.Picture, caption: _shown > 0);
-        _held = null;
-    }
-
-    protected override void StopProcessing() => _runner?.Cancel();
-
-    public void Dispose() => _runner?.Dispose();
 }

@@ -226,7 +226,7 @@ public class WindowNameTests
     private static DicomTools.Pixels.DicomPixelData Frame() => Rendering.TestFrames.Grey(Samples, 12, false,
         centers: new double[] { 1000, 2000, 3000 }, widths: new double[] { 500, 600, 700 },
         explanations: new[] { "SOFT TISSUE", "Lung", "BONE" },
-        voiLuts: new[] { new DicomLut(0, 16, Rendering.TestFrames.Range16(0, 4095), "HARDER") });
+        voiLuts: new[] { new DicomTools.Pixels.DicomLut(0, 16, Rendering.TestFrames.Range16(0, 4095), "HARDER") });
 
     [Theory]
     [InlineData("lung", 2000.0)]
@@ -250,7 +250,7 @@ public class WindowNameTests
     [Fact]
     public void No_match_names_what_the_file_has()
     {
-        var e = Assert.Throws<ArgumentException>(() => DisplayRenderer.Render(Frame(), new DisplaySettings { WindowName = "brain" }));
+        var e = Assert.Throws<DisplaySettingsException>(() => DisplayRenderer.Render(Frame(), new DisplaySettings { WindowName = "brain" }));
         Assert.Contains("'brain'", e.Message);
         Assert.Contains("window 'SOFT TISSUE', window 'Lung', window 'BONE', VOI LUT 'HARDER'", e.Message);
     }
