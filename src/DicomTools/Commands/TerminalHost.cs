@@ -72,6 +72,11 @@ internal sealed class TerminalHost
     /// arrived before the timeout.</summary>
     private static string Ask(string query, char terminator)
     {
+        // The reply arrives as input: with the terminal in its usual line mode it would be echoed on the screen
+        // before we read it, so echo and line buffering are off while we wait (stty, on Unix; Windows consoles
+        // deliver replies as input without echoing them).
+        string? saved = OperatingSystem.IsWindows() ? null : Stty("-g");
+        if (saved is not null) Stty("-echo -icanon min 0 time 0");
         try
         {
             Console.Out.Write(query);
@@ -95,6 +100,31 @@ internal sealed class TerminalHost
         catch (Exception e) when (e is IOException or InvalidOperationException)
         {
             return "";
+        }
+        finally
+        {
+            if (saved is not null) Stty(saved.Trim());
+        }
+    }
+
+    /// <summary>Runs stty on the terminal (inherited standard input); its output, or null when it cannot run.</summary>
+    private static string? Stty(string arguments)
+    {
+        const string Program = "/bin/stty";
+        if (!File.Exists(Program)) return null;
+        try
+        {
+            var start = new ProcessStartInfo(Program) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var argument in arguments.Split(' ', StringSplitOptions.RemoveEmptyEntries)) start.ArgumentList.Add(argument);
+            using var process = Process.Start(start);
+            if (process is null) return null;
+            string output = process.StandardOutput.ReadToEnd();
+            process.WaitForExit(2000);
+            return process.ExitCode == 0 ? output : null;
+        }
+        catch (Exception e) when (e is System.ComponentModel.Win32Exception or IOException or InvalidOperationException)
+        {
+            return null;
         }
     }
 }
