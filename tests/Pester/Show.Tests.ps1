@@ -168,6 +168,13 @@ Describe 'Show-DicomImage' {
         "$($failures[0])" | Should -Match "window 'SOFT TISSUE', window 'LUNG'"
     }
 
+    It 'shows display images from ConvertTo-WindowedImage as they are' {
+        $piped = ConvertTo-WindowedImage -Path $Ct -Preset Lung | Show-DicomImage -Protocol Blocks -Columns 16
+        $piped | Should -Be (Show-DicomImage -Path $Ct -Preset Lung -Protocol Blocks -Columns 16)
+        $null = ConvertTo-WindowedImage -Path $Ct | Show-DicomImage -Protocol Blocks -Columns 16 -Preset Bone -WarningVariable warned 3>$null
+        "$warned" | Should -Match 'already windowed'
+    }
+
     It 'Pixel Spacing with rows twice as far apart doubles the picture height' {
         $tall = Join-Path $TestDrive 'tall.dcm'
         $tag = [DicomTools.Dicom.DicomTag]::new(0); $null = [DicomTools.Dicom.DicomDictionary]::TryGetTag('PixelSpacing', [ref]$tag)

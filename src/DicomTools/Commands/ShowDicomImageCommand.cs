@@ -23,6 +23,7 @@ public sealed class ShowDicomImageCommand : ParallelFrameCmdlet<string>
     private (int Columns, int Rows) _window = (80, 0);
     private int? _columns;
     private bool _notDrawn;
+    private bool _warnedWindowed;
     private (FrameJob Job, string Picture)? _held;
     private int _shown;
 
@@ -107,10 +108,6 @@ public sealed class ShowDicomImageCommand : ParallelFrameCmdlet<string>
     protected override void Prepare()
     {
         _settings = DisplaySettingsBinder.Build(this, WindowIndex, WindowName, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert);
-        if (ParameterSetName == ImageSet && (WindowIndex.HasValue || WindowName is not null || Center.HasValue || Preset is not null
-            || AutoWindow != AutoWindowMode.None || VoiLutIndex.HasValue || Function.HasValue || Invert))
-            WriteWarning("Display images arrive already windowed: the window parameters do not apply to them.");
-
         var terminal = TerminalHost.Probe(this);
         _protocol = Protocol;
         if (_protocol == TerminalProtocol.Auto)
@@ -129,7 +126,20 @@ public sealed class ShowDicomImageCommand : ParallelFrameCmdlet<string>
         _columns = Columns;
     }
 
-    internal override IEnumerable<FrameJob> Jobs() => _notDrawn ? Array.Empty<FrameJob>() : ParameterSetName switch
+    internal override IEnumerable<FrameJob> Jobs()
+    {
+        if (_notDrawn) return Array.Empty<FrameJob>();
+        // Piped input binds after BeginProcessing, so the set is known only here.
+        if (ParameterSetName == ImageSet && !_warnedWindowed && (WindowIndex.HasValue || WindowName is not null || Center.HasValue
+            || Preset is not null || AutoWindow != AutoWindowMode.None || VoiLutIndex.HasValue || Function.HasValue || Invert))
+        {
+            _warnedWindowed = true;
+            WriteWarning("Display images arrive already windowed: the window parameters do not apply to them.");
+        }
+        return FrameJobs();
+    }
+
+    private IEnumerable<FrameJob> FrameJobs() => ParameterSetName switch
     {
         PixelDataSet => PixelDataJobs(PixelData),
         InfoSet => InfoJobs(),
