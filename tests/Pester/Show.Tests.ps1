@@ -210,6 +210,19 @@ Describe 'Export-DicomImage -Animate, -MaxSize, -ContactSheet' -Skip:(-not $Have
         $check.frames_equal | Should -Be @($true, $true, $true)
     }
 
+    It 'animates frames piped in, one animation per file, with the window they were rendered with' {
+        $other = Join-Path $TestDrive 'cine2.dcm'
+        Copy-Item -LiteralPath $Cine -Destination $other
+        $folder = Join-Path $TestDrive 'piped'
+        $written = @(ConvertTo-WindowedImage -Path $Cine, $other -Preset Lung | Export-DicomImage -OutputDirectory $folder -Format Gif -Animate -PassThru)
+        $written.Name | Should -Be @('cine.gif', 'cine2.gif')
+        $lung = Save-Raw (ConvertTo-WindowedImage -Path $Cine -Frame 5 -Preset Lung).Pixels 'lung5.raw'
+        $check = Invoke-Check animation $written[1].FullName "5=$lung"
+        $check.n_frames | Should -Be 12
+        $check.frames_equal | Should -Be @($true)
+        (Invoke-Check animation (Get-DicomInfo -Path $Cine | Export-DicomImage -Path (Join-Path $TestDrive 'info.png') -Animate -PassThru).FullName).n_frames | Should -Be 12
+    }
+
     It 'an APNG has the animation chunks in order' {
         $target = Join-Path $TestDrive 'chunks.png'
         Export-DicomImage -SourcePath $Cine -Path $target -Animate
