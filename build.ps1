@@ -75,6 +75,8 @@ function Install-TestPrerequisites {
     if (-not (Get-Command dcmdjpeg -ErrorAction SilentlyContinue)) { $missing += 'dcmtk' }
     if (-not (Get-Command gdcmconv -ErrorAction SilentlyContinue)) { $missing += 'libgdcm-tools' }
     if (-not (Test-Path /usr/bin/python3) -or -not (Test-PythonModules)) { $missing += 'python3-pydicom', 'python3-numpy', 'python3-pil' }
+    # ImageMagick reads the Sixel pictures Show-DicomImage writes (the terminal-picture tests).
+    if (-not (Test-Path /usr/bin/convert)) { $missing += 'imagemagick' }
     if ($missing.Count -eq 0) { return }
     $aptGet = Get-Command apt-get -ErrorAction SilentlyContinue
     $isRoot = (& id -u) -eq '0'
