@@ -7,7 +7,8 @@
       Build  (default) Release build, staged as an importable module in out/DicomTools.
       Test   Build, then the C# unit tests and the Pester tests; ends with one line "N passed, M failed".
       Demo   Build, write a synthetic CT phantom with the project's own writer, render it twice, print the PNGs.
-      Bench  Throughput and memory of the full pipeline and of header scans (against pydicom when installed).
+      Bench  Whole-process speed and memory of each job beside its peer (bare shell, pydicom, DCMTK, GDCM): one
+             table, raw runs kept in out/bench/runs; -Baseline out/bench/latest.json flags jobs 10% slower; -Quick.
       Fuzz   A longer run of the mutation fuzzer than the one inside Test.
     Needs only the .NET SDK: run it as `dotnet tool restore && dotnet pwsh ./build.ps1 <Task>`.
 #>
@@ -18,7 +19,13 @@ param(
     [string]$Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
-    [string]$Configuration = 'Release'
+    [string]$Configuration = 'Release',
+
+    # Bench: a latest.json of an earlier run; jobs more than 10% slower than in it are flagged.
+    [string]$Baseline,
+
+    # Bench: fewer runs and smaller inputs, for a quick look (figures for the README come from a full run).
+    [switch]$Quick
 )
 
 $ErrorActionPreference = 'Stop'
@@ -174,7 +181,10 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
-    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/bench/Bench.ps1'), '-ModulePath', "$ModuleOut/DicomTools.psd1", '-WorkDirectory', (Join-Path $Root 'out/bench'))
+    $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/bench/Bench.ps1'), '-ModulePath', "$ModuleOut/DicomTools.psd1", '-WorkDirectory', (Join-Path $Root 'out/bench'))
+    if ($Baseline) { $arguments += @('-Baseline', (Resolve-Path $Baseline).Path) }
+    if ($Quick) { $arguments += '-Quick' }
+    Invoke-ChildPwsh $arguments
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
