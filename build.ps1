@@ -55,20 +55,38 @@ function Invoke-ChildPwsh {
 }
 
 function Invoke-Build {
+    # Two builds side by side, each with its help: net8.0 for PowerShell 7.4/7.5, net10.0 for 7.6 and later,
+    # precompiled (ReadyToRun) for this platform so a new shell's first command spends little time in the JIT.
+    # DicomTools.psm1 loads the one that matches the running .NET.
     Write-Host "==> Building DicomTools ($Configuration)"
-    $publish = Join-Path $Root "out/publish"
-    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/DicomTools/DicomTools.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
+    $project = Join-Path $Root 'src/DicomTools/DicomTools.csproj'
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
-    Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $ModuleOut
-    Copy-Item (Join-Path $publish 'DicomTools.deps.json') $ModuleOut
-    Copy-Item (Join-Path $Root 'DicomTools.psd1') $ModuleOut
-    Copy-Item (Join-Path $Root 'src/DicomTools/DicomTools.format.ps1xml') $ModuleOut
-    $help = Join-Path $Root 'docs/help'
-    if (Test-Path $help) {
-        & (Join-Path $Root 'tools/help/ConvertTo-Maml.ps1') -MarkdownFolder $help -OutputFile (Join-Path $ModuleOut 'en-US/DicomTools.dll-Help.xml')
+    $helpXml = Join-Path $Root 'out/help/DicomTools.dll-Help.xml'
+    & (Join-Path $Root 'tools/help/ConvertTo-Maml.ps1') -MarkdownFolder (Join-Path $Root 'docs/help') -OutputFile $helpXml
+    foreach ($framework in 'net8.0', 'net10.0') {
+        $publish = Join-Path $Root "out/publish/$framework"
+        if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+        $arguments = @('publish', $project, '-c', $Configuration, '-f', $framework, '-o', $publish, '--nologo', '-v', 'quiet')
+        $rid = Get-ReadyToRunRuntime
+        if ($framework -eq 'net10.0' -and $rid) { $arguments += @('-r', $rid, '--self-contained', 'false', '-p:PublishReadyToRun=true') }
+        Invoke-Native dotnet $arguments
+        $target = Join-Path $ModuleOut $framework
+        New-Item -ItemType Directory -Path (Join-Path $target 'en-US') | Out-Null
+        Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $target
+        Copy-Item $helpXml (Join-Path $target 'en-US')
     }
+    Copy-Item (Join-Path $Root 'DicomTools.psd1'), (Join-Path $Root 'DicomTools.psm1') $ModuleOut
+    Copy-Item (Join-Path $Root 'src/DicomTools/DicomTools.format.ps1xml') $ModuleOut
     Write-Host "Module staged at $ModuleOut"
+}
+
+function Get-ReadyToRunRuntime {
+    # The runtime identifier to precompile for, when crossgen supports this machine; otherwise the build stays IL
+    # and is compiled by the JIT at run time, as before.
+    $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    if ($rid -in 'linux-x64', 'linux-arm64', 'win-x64', 'win-arm64', 'osx-x64', 'osx-arm64') { return $rid }
+    return $null
 }
 
 function Install-TestPrerequisites {
