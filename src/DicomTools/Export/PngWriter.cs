@@ -54,7 +54,7 @@ public static class PngWriter
         var filtered = ArrayPool<byte>.Shared.Rent(rowBytes + 1);
         try
         {
-            using (var zlib = new ZLibStream(compressed, ToLevel(compressionLevel), leaveOpen: true))
+            using (var zlib = ZLibLevels.Create(compressed, compressionLevel))
             {
                 var line = filtered.AsSpan(0, rowBytes + 1);
                 for (var row = 0; row < height; row++)
@@ -99,14 +99,6 @@ public static class PngWriter
             output[i] = (byte)(row[i] - predictor);
         }
     }
-
-    private static CompressionLevel ToLevel(int level) => level switch
-    {
-        0 => CompressionLevel.NoCompression,
-        <= 3 => CompressionLevel.Fastest,
-        <= 7 => CompressionLevel.Optimal,
-        _ => CompressionLevel.SmallestSize,
-    };
 
     private static void WriteChunk(Stream output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
     {
