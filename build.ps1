@@ -55,7 +55,7 @@ function Invoke-ChildPwsh {
 }
 
 function Invoke-Build {
-    # Two builds side by side, each with its help: net8.0 for PowerShell 7.4/7.5, net10.0 for 7.6 and later,
+    # Two builds side by side: net8.0 for PowerShell 7.4/7.5, net10.0 for 7.6 and later,
     # precompiled (ReadyToRun) for this platform so a new shell's first command spends little time in the JIT.
     # DicomTools.psm1 loads the one that matches the running .NET.
     Write-Host "==> Building DicomTools ($Configuration)"
@@ -72,10 +72,12 @@ function Invoke-Build {
         if ($framework -eq 'net10.0' -and $rid) { $arguments += @('-r', $rid, '--self-contained', 'false', '-p:PublishReadyToRun=true') }
         Invoke-Native dotnet $arguments
         $target = Join-Path $ModuleOut $framework
-        New-Item -ItemType Directory -Path (Join-Path $target 'en-US') | Out-Null
+        New-Item -ItemType Directory -Path $target | Out-Null
         Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $target
-        Copy-Item $helpXml (Join-Path $target 'en-US')
     }
+    # One copy of the help, in the module's own folder, where PowerShell looks for the cmdlets' help first.
+    New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'en-US') | Out-Null
+    Copy-Item $helpXml (Join-Path $ModuleOut 'en-US')
     Copy-Item (Join-Path $Root 'DicomTools.psd1'), (Join-Path $Root 'DicomTools.psm1') $ModuleOut
     Copy-Item (Join-Path $Root 'src/DicomTools/DicomTools.format.ps1xml') $ModuleOut
     Write-Host "Module staged at $ModuleOut"
