@@ -1,8 +1,9 @@
 using System.Management.Automation;
 using DicomTools.Commands.Scheduling;
 using DicomTools.Dicom;
+using DicomTools.Commands;
 
-namespace DicomTools.Commands;
+namespace DicomTools;
 
 /// <summary>
 /// Get-DicomInfo: reads DICOM headers (never the pixel values) and writes one DicomInfo per file. Headers are parsed

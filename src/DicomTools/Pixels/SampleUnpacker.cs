@@ -5,7 +5,7 @@ using DicomTools.Codecs;
 namespace DicomTools.Pixels;
 
 /// <summary>How one frame's bytes are laid out before they become typed samples.</summary>
-public readonly record struct SampleLayout(
+internal readonly record struct SampleLayout(
     bool BigEndian,
     bool Planar,
     bool Subsampled422,
@@ -18,7 +18,7 @@ public readonly record struct SampleLayout(
 /// interleaved, each sample shifted down from the High Bit, masked to Bits Stored and sign-extended when Pixel
 /// Representation says signed, so garbage above the High Bit (overlays, sloppy writers) never reaches a value.
 /// </summary>
-public static class SampleUnpacker
+internal static class SampleUnpacker
 {
     /// <summary>
     /// True when the frame's bytes, as stored or as a codec writes them, already are the final sample layout: whole
@@ -97,12 +97,21 @@ public static class SampleUnpacker
     private static void Finish(Span<ushort> samples, int bitsStored, int shift, bool signed)
     {
         if (bitsStored >= 16 && shift == 0) return;
-        var mask = (1 << bitsStored) - 1;
-        for (var i = 0; i < samples.Length; i++)
+        var mask = (ushort)((1 << bitsStored) - 1);
+        // Sign extension as (v ^ s) - s with s the top stored bit: the same for every lane, so the loop vectorises.
+        var sign = signed ? (ushort)(1 << (bitsStored - 1)) : (ushort)0;
+        var i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && samples.Length >= System.Numerics.Vector<ushort>.Count)
         {
-            var v = (samples[i] >> shift) & mask;
-            samples[i] = (ushort)(signed ? SignExtend(v, bitsStored) : v);
+            var lanes = MemoryMarshal.Cast<ushort, System.Numerics.Vector<ushort>>(samples);
+            var maskVector = new System.Numerics.Vector<ushort>(mask);
+            var signVector = new System.Numerics.Vector<ushort>(sign);
+            for (var v = 0; v < lanes.Length; v++)
+                lanes[v] = ((System.Numerics.Vector.ShiftRightLogical(lanes[v], shift) & maskVector) ^ signVector) - signVector;
+            i = lanes.Length * System.Numerics.Vector<ushort>.Count;
         }
+        for (; i < samples.Length; i++)
+            samples[i] = (ushort)((((samples[i] >> shift) & mask) ^ sign) - sign);
     }
 
     private static void Finish(Span<uint> samples, int bitsStored, int shift, bool signed)
