@@ -41,7 +41,7 @@ internal sealed class JobRunner<TJob, T> : IDisposable where TJob : IFileJob
         _cmdlet = cmdlet;
         _onResult = onResult;
         _activity = activity;
-        _queue = new OrderedJobQueue<TJob, JobOutcome<T>>(work, Math.Max(1, degree), _cancellation.Token, maxHeld);
+        _queue = new OrderedJobQueue<TJob, JobOutcome<T>>(work, Math.Max(1, degree), maxHeld, _cancellation.Token);
     }
 
     public void Add(TJob job)

@@ -25,8 +25,13 @@ internal sealed class OrderedJobQueue<TIn, TOut> : IDisposable
     private bool _completed;
     private bool _disposed;
 
+    public OrderedJobQueue(Func<TIn, CancellationToken, TOut> work, int throttleLimit, CancellationToken cancellationToken = default)
+        : this(work, throttleLimit, maxHeld: 0, cancellationToken)
+    {
+    }
+
     /// <param name="maxHeld">Most jobs held at once; 0 for the default, twice the throttle limit.</param>
-    public OrderedJobQueue(Func<TIn, CancellationToken, TOut> work, int throttleLimit, CancellationToken cancellationToken = default, int maxHeld = 0)
+    public OrderedJobQueue(Func<TIn, CancellationToken, TOut> work, int throttleLimit, int maxHeld, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentOutOfRangeException.ThrowIfLessThan(throttleLimit, 1);
