@@ -255,7 +255,7 @@ Describe 'Get-DicomInfo wildcard expansion' {
             @(Get-DicomInfo -Path 'none*' -ErrorVariable errors -ErrorAction SilentlyContinue).Count | Should -Be 0
             $errors.Count | Should -Be 0
             Get-DicomInfo -Path (Join-Path $TestDrive 'nothere/*.dcm') -ErrorVariable errors -ErrorAction SilentlyContinue
-            $errors[0].FullyQualifiedErrorId | Should -Be 'PathNotFound,DicomTools.Commands.GetDicomInfoCommand'
+            $errors[0].FullyQualifiedErrorId | Should -Be 'PathNotFound,DicomTools.GetDicomInfoCommand'
         }
         finally { Pop-Location }
     }
@@ -263,7 +263,7 @@ Describe 'Get-DicomInfo wildcard expansion' {
     It 'still refuses wildcards on other providers' {
         $errors = $null
         Get-DicomInfo -Path 'Env:/PAT*' -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors[0].FullyQualifiedErrorId | Should -Be 'NotFileSystemPath,DicomTools.Commands.GetDicomInfoCommand'
+        $errors[0].FullyQualifiedErrorId | Should -Be 'NotFileSystemPath,DicomTools.GetDicomInfoCommand'
     }
 }
 
