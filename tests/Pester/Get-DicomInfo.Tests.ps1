@@ -195,6 +195,117 @@ Describe 'Get-DicomInfo path handling' {
     }
 }
 
+Describe 'Get-DicomInfo wildcard expansion' {
+    BeforeAll {
+        # Names that trip wildcard code: brackets, spaces, dot-files, case, unicode, digits, folders among files.
+        $script:Root = Join-Path $TestDrive 'tree'
+        $sample = Join-Path $TestDrive 'sample.dcm'
+        (Get-ModuleType DicomTools.Samples.CtPhantom)::Write($sample, 16, 0, '1.2.3', '1.2')
+        $files = 'a.dcm', 'B.dcm', 'b.dcm', '_u.dcm', 'Z.dcm', '.dot.dcm', 'x y.dcm', 'k[1].dcm', 'é.dcm', 'e.dcm', '10.dcm',
+            '9.dcm', 'Ab.x', 'aB.x', 'd1/x1.dcm', 'd1/.x2.dcm', 'd2x/x3.dcm', '.hid/x4.dcm', 'sp ace/x5.dcm', 'br[a]/x6.dcm',
+            'd1/sub/x7.dcm', 'ü/x8.DCM'
+        foreach ($name in $files) {
+            $target = Join-Path $script:Root $name
+            New-Item -ItemType Directory -Force -Path (Split-Path $target) | Out-Null
+            Copy-Item -LiteralPath $sample -Destination $target
+        }
+        New-Item -ItemType Directory -Path (Join-Path $script:Root 'dx.dcm') | Out-Null
+
+        # What the cmdlet did, in order: each object's path, each error's target, as one list.
+        function Get-ScanOrder([string]$Pattern) {
+            Get-DicomInfo -Path $Pattern -ErrorAction Continue 2>&1 | ForEach-Object {
+                if ($_ -is [System.Management.Automation.ErrorRecord]) { "error:$($_.TargetObject)" } else { $_.Path }
+            }
+        }
+        function Get-ProviderOrder([string]$Pattern) {
+            $provider = $null
+            $ExecutionContext.SessionState.Path.GetResolvedProviderPathFromPSPath($Pattern, [ref]$provider) | ForEach-Object {
+                if (Test-Path -LiteralPath $_ -PathType Container) { "error:$_" } else { $_ }
+            }
+        }
+    }
+
+    It 'expands <Pattern> to what the FileSystem provider resolves, in its order' -TestCases @(
+        @{ Pattern = '*' }, @{ Pattern = '*.DCM' }, @{ Pattern = '[ab]*.dcm' }, @{ Pattern = '?.dcm' }, @{ Pattern = 'k`[1`]*'; Empty = $true },
+        @{ Pattern = 'd*/x*.dcm' }, @{ Pattern = '*/x*' }, @{ Pattern = '*/*/x*' }, @{ Pattern = 'sp ace/*' }, @{ Pattern = 'br`[a`]/*' },
+        @{ Pattern = '[eé]*' }, @{ Pattern = 'd1/*' }, @{ Pattern = '*/sub/*' }, @{ Pattern = 'a*.x' }, @{ Pattern = './d?/../*.dcm' },
+        @{ Pattern = '?/*.dcm' }, @{ Pattern = '*[0-9]*' }, @{ Pattern = '.hid/x*' }, @{ Pattern = 'd1/.x*'; Empty = $true }
+    ) {
+        param($Pattern, [switch]$Empty)
+        Push-Location $script:Root
+        try {
+            $expected = @(Get-ProviderOrder $Pattern)
+            # The provider matches nothing for an escape beside a wildcard; the cmdlet must not differ.
+            if ($Empty) { $expected.Count | Should -Be 0 -Because "the provider resolves $Pattern to nothing" }
+            else { $expected.Count | Should -BeGreaterThan 0 -Because "the tree is built so that $Pattern matches" }
+            @(Get-ScanOrder $Pattern) | Should -Be $expected -Because "relative $Pattern"
+            $absolute = Join-Path $script:Root $Pattern
+            @(Get-ScanOrder $absolute) | Should -Be @(Get-ProviderOrder $absolute) -Because "absolute $absolute"
+            @(Get-ScanOrder "FileSystem::$absolute") | Should -Be @(Get-ProviderOrder "FileSystem::$absolute") -Because 'provider-qualified'
+        }
+        finally { Pop-Location }
+    }
+
+    It 'leaves hidden files out as the provider does, matches nothing quietly, and reports a missing folder' {
+        Push-Location $script:Root
+        try {
+            @(Get-ScanOrder '.*') | Should -Be @(Get-ProviderOrder '.*')
+            @(Get-ScanOrder '*') | Should -Not -Contain (Join-Path $script:Root '.dot.dcm')
+            $errors = $null
+            @(Get-DicomInfo -Path 'none*' -ErrorVariable errors -ErrorAction SilentlyContinue).Count | Should -Be 0
+            $errors.Count | Should -Be 0
+            Get-DicomInfo -Path (Join-Path $TestDrive 'nothere/*.dcm') -ErrorVariable errors -ErrorAction SilentlyContinue
+            $errors[0].FullyQualifiedErrorId | Should -Be 'PathNotFound,DicomTools.GetDicomInfoCommand'
+        }
+        finally { Pop-Location }
+    }
+
+    It 'still refuses wildcards on other providers' {
+        $errors = $null
+        Get-DicomInfo -Path 'Env:/PAT*' -ErrorVariable errors -ErrorAction SilentlyContinue
+        $errors[0].FullyQualifiedErrorId | Should -Be 'NotFileSystemPath,DicomTools.GetDicomInfoCommand'
+    }
+}
+
+Describe 'Get-DicomInfo reads in parallel, writes in input order' -Skip:(-not $CorpusPresent) {
+    BeforeAll {
+        $good = Join-Path $CorpusDir 'pydicom__CT_small.dcm'
+        $warns = Join-Path $CorpusDir 'pydicom__badVR.dcm'
+        $bad = Join-Path $CorpusDir 'broken__not_dicom_text.dcm'
+        $missing = Join-Path $TestDrive 'missing.dcm'
+        $script:Inputs = foreach ($i in 1..12) { $good, $warns, $bad, $missing, $TestDrive, $good }
+
+        # Objects, warnings and errors as one ordered list of "kind:file".
+        function Get-Records([string[]]$Paths, [int]$Throttle, [switch]$Piped) {
+            $records = if ($Piped) { $Paths | Get-DicomInfo -ThrottleLimit $Throttle -ErrorAction Continue 2>&1 3>&1 }
+            else { Get-DicomInfo -LiteralPath $Paths -ThrottleLimit $Throttle -ErrorAction Continue 2>&1 3>&1 }
+            $records | ForEach-Object {
+                switch ($_) {
+                    { $_ -is [System.Management.Automation.ErrorRecord] } { "error:$($_.TargetObject)"; break }
+                    { $_ -is [System.Management.Automation.WarningRecord] } { 'warning:' + ($_.Message -split ': ')[0]; break }
+                    default { "object:$($_.Path)" }
+                }
+            }
+        }
+    }
+
+    It 'gives each input''s object, warnings and errors where a one-file run puts them (-ThrottleLimit <Throttle>)' -TestCases @(
+        @{ Throttle = 1 }, @{ Throttle = 4 }, @{ Throttle = 16 }
+    ) {
+        param($Throttle)
+        # The truth: each input read on its own, concatenated in input order. Folders are errors for arguments.
+        $expected = foreach ($path in $script:Inputs) { Get-Records @($path) 1 }
+        $records = @(Get-Records $script:Inputs $Throttle)
+        $records | Should -Be @($expected)
+        ($records -like 'warning:*').Count | Should -BeGreaterThan 0 -Because 'pydicom__badVR.dcm is read with warnings'
+    }
+
+    It 'keeps the order for paths piped one at a time, skipping folders quietly' {
+        $expected = foreach ($path in $script:Inputs) { if ($path -ne $TestDrive) { Get-Records @($path) 1 } }
+        @(Get-Records $script:Inputs 4 -Piped) | Should -Be @($expected)
+    }
+}
+
 Describe 'Get-DicomInfo on files real scanners got wrong' {
     BeforeAll {
         $faults = Join-Path $PSScriptRoot '../fixtures/faults'

@@ -31,12 +31,13 @@ public abstract class DicomCmdlet : PSCmdlet
                 }
                 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
                 {
-                    WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{resolved}' because it does not exist."),
+                    WriteInputError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{resolved}' because it does not exist."),
                         "PathNotFound", ErrorCategory.ObjectNotFound, resolved));
                     continue;
                 }
                 catch (Exception e) when (e is IOException or UnauthorizedAccessException)
                 {
+                    FlushPendingOutput();
                     ReportError(resolved, e);
                     continue;
                 }
@@ -48,7 +49,7 @@ public abstract class DicomCmdlet : PSCmdlet
                         WriteVerbose($"Skipping folder '{resolved}'.");
                         continue;
                     }
-                    WriteError(new ErrorRecord(
+                    WriteInputError(new ErrorRecord(
                         new IOException($"'{resolved}' is a directory; pass files, e.g. Get-ChildItem -Recurse -File | {MyInvocation.MyCommand.Name}"),
                         "PathIsDirectory", ErrorCategory.InvalidArgument, resolved));
                     continue;
@@ -67,6 +68,9 @@ public abstract class DicomCmdlet : PSCmdlet
         if ((literal || !WildcardPattern.ContainsWildcardCharacters(input))
             && TryAbsoluteFileSystemPath(literal ? input : WildcardPattern.Unescape(input), out var direct))
             return new[] { direct };
+        // Wildcards on the file system are expanded from the listing; the provider still answers the unusual cases.
+        if (!literal && FileSystemWildcard.TryExpand(input, CurrentFileSystemDirectory(), out var expanded))
+            return expanded;
         try
         {
             if (literal)
@@ -89,17 +93,38 @@ public abstract class DicomCmdlet : PSCmdlet
         }
         catch (ItemNotFoundException e)
         {
-            WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, input));
+            WriteInputError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, input));
         }
         catch (System.Management.Automation.DriveNotFoundException e)
         {
-            WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, input));
+            WriteInputError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, input));
         }
         catch (ProviderNotFoundException e)
         {
-            WriteError(new ErrorRecord(e, "NotFileSystemPath", ErrorCategory.InvalidArgument, input));
+            WriteInputError(new ErrorRecord(e, "NotFileSystemPath", ErrorCategory.InvalidArgument, input));
         }
         return Array.Empty<string>();
+    }
+
+    /// <summary>The current location as a file-system path; null when it is on another provider.</summary>
+    private string? CurrentFileSystemDirectory()
+    {
+        var location = SessionState.Path.CurrentLocation;
+        return IsFileSystem(location.Provider) ? location.ProviderPath : null;
+    }
+
+    /// <summary>
+    /// Called before an error about an input path is written. A cmdlet that works on files in parallel writes the
+    /// results of earlier inputs first here, so errors stay in input order.
+    /// </summary>
+    protected virtual void FlushPendingOutput()
+    {
+    }
+
+    private void WriteInputError(ErrorRecord record)
+    {
+        FlushPendingOutput();
+        WriteError(record);
     }
 
     private const string FileSystemQualifier = "Microsoft.PowerShell.Core\\FileSystem::";
@@ -121,7 +146,7 @@ public abstract class DicomCmdlet : PSCmdlet
         string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase);
 
     private void WriteNotFileSystem(string input, ProviderInfo provider) =>
-        WriteError(new ErrorRecord(
+        WriteInputError(new ErrorRecord(
             new ArgumentException($"'{input}' is on the {provider.Name} provider; {MyInvocation.MyCommand.Name} reads files from the file system only."),
             "NotFileSystemPath", ErrorCategory.InvalidArgument, input));
 

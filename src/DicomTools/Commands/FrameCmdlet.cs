@@ -124,6 +124,8 @@ public abstract class ParallelFrameCmdlet<TResult> : FrameCmdlet, IDisposable
 
     protected sealed override void StopProcessing() => _runner?.Cancel();
 
+    protected sealed override void FlushPendingOutput() => _runner?.Flush();
+
     /// <summary>PowerShell disposes the cmdlet when the pipeline ends, stopped or not: no worker outlives it.</summary>
     public void Dispose()
     {

@@ -10,6 +10,9 @@ namespace DicomTools.Dicom;
 internal sealed class ByteSource : IDisposable
 {
     private const int BufferSize = 64 * 1024;
+    /// <summary>First read: most headers fit in 16 KiB, and a header scan should not copy 64 KiB of pixel values
+    /// per file; later reads fill the buffer.</summary>
+    private const int FirstReadSize = 16 * 1024;
     /// <summary>Growth step when reading a value of unverifiable length (inflating streams).</summary>
     private const int UnverifiedChunk = 1 << 20;
 
@@ -18,6 +21,7 @@ internal sealed class ByteSource : IDisposable
     // Rented: a header scan opens thousands of files, and a fresh 64 KiB buffer each would be zeroed for nothing.
     private readonly byte[] _buffer = System.Buffers.ArrayPool<byte>.Shared.Rent(BufferSize);
     private bool _disposed;
+    private int _readSize = FirstReadSize;
     private int _bufferStart;   // index of the next unread byte in _buffer
     private int _bufferEnd;     // one past the last valid byte in _buffer
     private long _bufferOrigin; // stream position of _buffer[0]
@@ -72,7 +76,9 @@ internal sealed class ByteSource : IDisposable
         }
         while (_bufferEnd < count)
         {
-            var read = _stream.Read(_buffer, _bufferEnd, _buffer.Length - _bufferEnd);
+            var space = _buffer.Length - _bufferEnd;
+            var read = _stream.Read(_buffer, _bufferEnd, Math.Min(space, Math.Max(_readSize, count - _bufferEnd)));
+            _readSize = BufferSize;
             if (read <= 0) return false;
             _bufferEnd += read;
         }

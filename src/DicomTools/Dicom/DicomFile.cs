@@ -51,8 +51,10 @@ internal sealed class DicomFile
     public static DicomFile Open(string path, DicomReadOptions? options = null)
     {
         options ??= DicomReadOptions.Full;
+        // Unbuffered (ByteSource buffers); a header read is one or two reads, so no read-ahead hint (a syscall) is
+        // worth asking for, while a full read streams the dataset front to back.
         using var stream = new FileStream(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete,
-            bufferSize: 1, FileOptions.SequentialScan);
+            bufferSize: 0, options.StopBeforePixelData ? FileOptions.None : FileOptions.SequentialScan);
         var file = Read(stream, path, options);
         file._diskPath = path;
         return file;

@@ -238,6 +238,67 @@ public sealed class OrderedJobQueueTests
         Assert.Equal(8, defaults.MaxHeld);
     }
 
+    // Get-DicomInfo holds many small jobs ahead of the writer; the bound it asks for must hold, and the throttle
+    // still caps the workers.
+    [Fact]
+    public void A_deeper_hold_is_respected_and_never_below_the_throttle()
+    {
+        const int degree = 2, held = 32, count = 500;
+        int running = 0, maxRunning = 0;
+        using var queue = new OrderedJobQueue<int, int>((item, _) =>
+        {
+            int now = Interlocked.Increment(ref running);
+            InterlockedMax(ref maxRunning, now);
+            Thread.SpinWait(50 * (item % 7));
+            Interlocked.Decrement(ref running);
+            return item;
+        }, degree, maxHeld: held);
+        Assert.Equal(held, queue.MaxHeld);
+
+        var results = FinishesWithoutDeadlock(() =>
+        {
+            var received = new List<JobResult<int, int>>();
+            for (int i = 0; i < count; i++)
+            {
+                received.AddRange(queue.Add(i));
+                Assert.True(queue.HeldCount <= held, $"{queue.HeldCount} items held, bound {held}");
+            }
+            received.AddRange(queue.Complete());
+            return received;
+        }, "deep hold");
+
+        Assert.Equal(Enumerable.Range(0, count), results.Select(r => r.Output));
+        Assert.InRange(maxRunning, 1, degree);
+        using var small = new OrderedJobQueue<int, int>((i, _) => i, 8, maxHeld: 3);
+        Assert.Equal(8, small.MaxHeld);
+        Assert.Throws<ArgumentOutOfRangeException>(() => new OrderedJobQueue<int, int>((i, _) => i, 1, maxHeld: -1));
+    }
+
+    // A cmdlet about to write an error of its own (a missing input path) first writes everything earlier.
+    [Fact]
+    public void Flush_hands_back_every_held_result_in_order_and_adding_goes_on()
+    {
+        using var queue = new OrderedJobQueue<int, int>((item, _) =>
+        {
+            Thread.Sleep(new Random(item).Next(0, 3));
+            return item;
+        }, throttleLimit: 3, maxHeld: 16);
+
+        var received = FinishesWithoutDeadlock(() =>
+        {
+            var list = new List<int>();
+            for (int i = 0; i < 10; i++) list.AddRange(queue.Add(i).Select(r => r.Output));
+            list.AddRange(queue.Flush().Select(r => r.Output));
+            Assert.Equal(0, queue.HeldCount);
+            Assert.Equal(Enumerable.Range(0, 10), list);
+            for (int i = 10; i < 20; i++) list.AddRange(queue.Add(i).Select(r => r.Output));
+            list.AddRange(queue.Complete().Select(r => r.Output));
+            return list;
+        }, "flush");
+
+        Assert.Equal(Enumerable.Range(0, 20), received);
+    }
+
     private static void InterlockedMax(ref int target, int value)
     {
         int current;

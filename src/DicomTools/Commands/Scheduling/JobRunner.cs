@@ -34,12 +34,14 @@ internal sealed class JobRunner<TJob, T> : IDisposable where TJob : IFileJob
     private int _done;
     private bool _progressShown;
 
-    public JobRunner(DicomCmdlet cmdlet, Func<TJob, CancellationToken, JobOutcome<T>> work, int degree, Action<TJob, T> onResult, string activity)
+    /// <param name="maxHeld">Most jobs held at once (see <see cref="OrderedJobQueue{TIn,TOut}.MaxHeld"/>); 0 for the default.</param>
+    public JobRunner(DicomCmdlet cmdlet, Func<TJob, CancellationToken, JobOutcome<T>> work, int degree, Action<TJob, T> onResult, string activity,
+        int maxHeld = 0)
     {
         _cmdlet = cmdlet;
         _onResult = onResult;
         _activity = activity;
-        _queue = new OrderedJobQueue<TJob, JobOutcome<T>>(work, Math.Max(1, degree), _cancellation.Token);
+        _queue = new OrderedJobQueue<TJob, JobOutcome<T>>(work, Math.Max(1, degree), maxHeld, _cancellation.Token);
     }
 
     public void Add(TJob job)
@@ -55,6 +57,21 @@ internal sealed class JobRunner<TJob, T> : IDisposable where TJob : IFileJob
             return;
         }
         Handle(ready);
+    }
+
+    /// <summary>Writes every result still in flight and goes on taking jobs: called before the cmdlet writes
+    /// something of its own (an error about an input path) so it comes after the output of earlier inputs.</summary>
+    public void Flush()
+    {
+        if (_cancellation.IsCancellationRequested || _queue.HeldCount == 0) return;
+        try
+        {
+            Handle(_queue.Flush());
+        }
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
+        {
+            // Stopped: nothing more is written.
+        }
     }
 
     /// <summary>Writes everything still in flight (EndProcessing).</summary>

@@ -8,7 +8,8 @@ internal readonly record struct JobResult<TIn, TOut>(TIn Input, TOut? Output, Ex
 /// order to the one thread that adds them (a cmdlet's pipeline thread, the only one that may write output).
 /// <list type="bullet">
 /// <item>Bounded: at most <see cref="MaxHeld"/> jobs (waiting, running, or finished and not yet taken) are held;
-/// a full <see cref="Add"/> waits for the oldest, which needs nothing from the caller to finish.</item>
+/// a full <see cref="Add"/> waits for the oldest quarter, which needs nothing from the caller to finish. Small jobs (a
+/// header read) want a deeper hold than the default, so the workers stay busy while the caller writes.</item>
 /// <item>A failing job is a result with its exception; the others carry on.</item>
 /// <item>Cancellation (the constructor's token, or <see cref="Dispose"/>) keeps waiting jobs from starting and
 /// reaches running ones through their token; Add and Complete then throw OperationCanceledException once no job runs.
@@ -25,11 +26,19 @@ internal sealed class OrderedJobQueue<TIn, TOut> : IDisposable
     private bool _disposed;
 
     public OrderedJobQueue(Func<TIn, CancellationToken, TOut> work, int throttleLimit, CancellationToken cancellationToken = default)
+        : this(work, throttleLimit, maxHeld: 0, cancellationToken)
+    {
+    }
+
+    /// <param name="maxHeld">Most jobs held at once; 0 for the default, twice the throttle limit.</param>
+    public OrderedJobQueue(Func<TIn, CancellationToken, TOut> work, int throttleLimit, int maxHeld, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(work);
         ArgumentOutOfRangeException.ThrowIfLessThan(throttleLimit, 1);
+        ArgumentOutOfRangeException.ThrowIfNegative(maxHeld);
         _work = work;
         ThrottleLimit = throttleLimit;
+        MaxHeld = maxHeld == 0 ? 2 * throttleLimit : Math.Max(maxHeld, throttleLimit);
         _slots = new SemaphoreSlim(throttleLimit, throttleLimit);
         _cancellation = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
     }
@@ -37,8 +46,9 @@ internal sealed class OrderedJobQueue<TIn, TOut> : IDisposable
     /// <summary>Most jobs running at once.</summary>
     public int ThrottleLimit { get; }
 
-    /// <summary>Most jobs held at once: twice the throttle keeps every worker busy while the caller writes results.</summary>
-    public int MaxHeld => 2 * ThrottleLimit;
+    /// <summary>Most jobs held at once (by default twice the throttle, which keeps every worker busy while the caller
+    /// writes results); never fewer than the throttle.</summary>
+    public int MaxHeld { get; }
 
     /// <summary>Jobs added and not yet handed back.</summary>
     public int HeldCount => _pending.Count;
@@ -50,7 +60,13 @@ internal sealed class OrderedJobQueue<TIn, TOut> : IDisposable
         if (_completed) throw new InvalidOperationException("Complete() was called; no more jobs can be added.");
         ThrowIfCancelled();
         var ready = new List<JobResult<TIn, TOut>>();
-        while (_pending.Count >= MaxHeld) ready.Add(TakeOldest());
+        // Full: take the oldest quarter, not just one, so a caller faster than the workers sleeps once per few jobs
+        // instead of once per job (each sleep and wake costs about as much as a small job).
+        if (_pending.Count >= MaxHeld)
+        {
+            var keep = MaxHeld - Math.Max(1, MaxHeld / 4);
+            while (_pending.Count > keep) ready.Add(TakeOldest());
+        }
         var token = _cancellation.Token;
         _pending.Enqueue((input, Task.Run(() => RunAsync(input, token), token)));
         while (_pending.Count > 0 && _pending.Peek().Task.IsCompleted) ready.Add(TakeOldest());
@@ -62,6 +78,14 @@ internal sealed class OrderedJobQueue<TIn, TOut> : IDisposable
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
         _completed = true;
+        return Drain();
+    }
+
+    /// <summary>Yields every result held now in input order, waiting for each in turn; more jobs may be added
+    /// afterwards (a caller about to write something of its own that must come after them).</summary>
+    public IEnumerable<JobResult<TIn, TOut>> Flush()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
         return Drain();
     }
 
