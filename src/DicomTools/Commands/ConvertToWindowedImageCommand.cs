@@ -78,6 +78,11 @@ public sealed class ConvertToWindowedImageCommand : DicomPathCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Invert { get; set; }
 
+    /// <summary>Treat Pixel Padding Value pixels as image: counted by -AutoWindow and windowed, instead of left out
+    /// and shown black.</summary>
+    [Parameter]
+    public SwitchParameter IgnorePadding { get; set; }
+
     /// <summary>Most frames rendered at once (default: the number of processors).</summary>
     [Parameter]
     [ValidateRange(1, 256)]
@@ -91,7 +96,8 @@ public sealed class ConvertToWindowedImageCommand : DicomPathCmdlet, IDisposable
 
     protected override void BeginProcessing()
     {
-        _settings = DisplaySettingsBinder.Build(this, WindowIndex, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert);
+        _settings = DisplaySettingsBinder.Build(this, WindowIndex, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert)
+            with { IgnorePadding = IgnorePadding };
         var settings = _settings;
         _runner = new JobRunner<FrameJob, DicomDisplayImage>(this,
             (job, _) => JobOutcome<DicomDisplayImage>.Run(warnings => job.Render(settings, warnings)),

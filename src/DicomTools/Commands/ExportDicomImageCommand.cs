@@ -88,6 +88,11 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
+    /// <summary>For files, info and pixel-data input: treat Pixel Padding Value pixels as image instead of showing
+    /// them black. (Display images from ConvertTo-WindowedImage keep the choices they were rendered with.)</summary>
+    [Parameter]
+    public SwitchParameter IgnorePadding { get; set; }
+
     /// <summary>Most images encoded at once (default: the number of processors).</summary>
     [Parameter]
     [ValidateRange(1, 256)]
@@ -134,8 +139,9 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         var options = _options;
         var overwrite = Force.IsPresent;
         var bitDepth = BitDepth;
+        var settings = DisplaySettings.Default with { IgnorePadding = IgnorePadding };
         _runner = new JobRunner<FrameJob, string>(this,
-            (job, token) => JobOutcome<string>.Run(warnings => Write(job, format, options, overwrite, bitDepth, warnings, token)),
+            (job, token) => JobOutcome<string>.Run(warnings => Write(job, format, options, overwrite, bitDepth, settings, warnings, token)),
             ThrottleLimit,
             (_, written) => { if (PassThru) WriteObject(new FileInfo(written)); },
             "Export-DicomImage");
@@ -199,18 +205,18 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
 
     /// <summary>Renders (when needed), encodes and writes one image atomically. Runs on a worker thread.</summary>
     private static string Write(FrameJob job, ImageFormat format, EncodeOptions options, bool overwrite, int bitDepth,
-        List<string> warnings, CancellationToken token)
+        DisplaySettings fileSettings, List<string> warnings, CancellationToken token)
     {
         var target = job.Target!;
         if (bitDepth == 16)
         {
             var pixels = job.Decode();
             if (pixels.IsColor) throw new NotSupportedException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
-            var settings = job.Image?.Settings ?? DisplaySettings.Default;
+            var settings = job.Image?.Settings ?? fileSettings;
             var grey = DisplayRenderer.RenderGrey16(pixels, settings, warnings.Add);
             return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, pixels.Columns, pixels.Rows, stream, format, options), overwrite, token);
         }
-        var image = job.Render(DisplaySettings.Default, warnings);
+        var image = job.Render(fileSettings, warnings);
         return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(image, stream, format, options), overwrite, token);
     }
 

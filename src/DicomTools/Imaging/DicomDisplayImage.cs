@@ -30,6 +30,9 @@ public sealed class DicomDisplayImage
     public string? VoiSource { get; init; }
     /// <summary>True when the output was inverted (MONOCHROME1 or INVERSE, flipped by -Invert).</summary>
     public bool Inverted { get; init; }
+    /// <summary>The stored-value padding range shown black and left out of min-max / percentile windows; null when
+    /// the file has none or -IgnorePadding was given.</summary>
+    public PixelPadding? Padding { get; init; }
 
     public DicomPixelData? Source { get; init; }
     public DisplaySettings? Settings { get; init; }

@@ -60,6 +60,7 @@ public static class DisplayRenderer
             VoiFunction = voi.Function,
             VoiSource = voi.Source,
             Inverted = pipeline.Invert,
+            Padding = pipeline.Padding,
             Source = frame,
             Settings = settings,
         };
@@ -96,8 +97,12 @@ public static class DisplayRenderer
     {
         var modality = ModalityStage.For(frame, warn);
         var voi = VoiSelector.Select(frame, settings, modality, sampleCount, warn);
-        return (new GreyPipeline(modality, voi.Stage, ShouldInvert(frame, settings), outputMax), voi);
+        return (new GreyPipeline(modality, voi.Stage, ShouldInvert(frame, settings), outputMax, PaddingShown(frame, settings)), voi);
     }
+
+    /// <summary>The padding range rendering leaves out of the window (null when none or -IgnorePadding).</summary>
+    internal static PixelPadding? PaddingShown(DicomPixelData frame, DisplaySettings settings) =>
+        settings.IgnorePadding || frame.IsColor ? null : frame.Padding;
 
     private static void Apply<TOut>(DicomPixelData frame, int count, GreyPipeline pipeline, Span<TOut> destination)
         where TOut : unmanaged

@@ -11,7 +11,7 @@ namespace DicomTools.Imaging;
 /// explicit window, and shapes min-max / percentile windows (LINEAR and LINEAR_EXACT map the low value to black and
 /// the high one to white either way). Colour images ignore every VOI setting.
 /// </remarks>
-public sealed class DisplaySettings
+public sealed record DisplaySettings
 {
     /// <summary>The standard's defaults (no choice made).</summary>
     public static DisplaySettings Default { get; } = new();
@@ -33,6 +33,9 @@ public sealed class DisplaySettings
     public VoiLutFunction? Function { get; init; }
     /// <summary>Flips the inversion the file asks for.</summary>
     public bool Invert { get; init; }
+    /// <summary>Treat Pixel Padding Value / Range Limit pixels as image: counted by min-max and percentile windows
+    /// and passed through the window, instead of left out and shown black (the default, PS3.3 C.7.5.1.1.2).</summary>
+    public bool IgnorePadding { get; init; }
 }
 
 public enum AutoWindowMode

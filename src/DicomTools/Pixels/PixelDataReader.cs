@@ -18,6 +18,7 @@ public sealed class PixelDataReader
     private readonly int _highBit;
     private readonly FrameAttributes _shared;
     private readonly DicomInfo _header;
+    private readonly PixelPadding? _padding;
 
     private PixelDataReader(FrameSource source)
     {
@@ -27,6 +28,7 @@ public sealed class PixelDataReader
         _highBit = PixelGeometry.HighBit(_dataset, source.Geometry);
         _shared = FrameAttributes.ReadShared(_dataset, source.Geometry);
         _header = new DicomInfo(source.File);
+        _padding = PixelPadding.FromDataset(_dataset, source.Geometry, source.IsFloat);
     }
 
     /// <summary>Reads <paramref name="path"/> in full and opens its frames.</summary>
@@ -120,6 +122,7 @@ public sealed class PixelDataReader
             VoiLuts = _shared.VoiLuts,
             VOILUTFunction = frame.VoiLutFunction,
             PresentationLUTShape = _shared.PresentationLutShape,
+            Padding = _padding,
             RedPalette = _shared.RedPalette,
             GreenPalette = _shared.GreenPalette,
             BluePalette = _shared.BluePalette,
