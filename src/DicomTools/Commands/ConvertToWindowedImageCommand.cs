@@ -83,6 +83,16 @@ public sealed class ConvertToWindowedImageCommand : DicomPathCmdlet, IDisposable
     [Parameter]
     public SwitchParameter IgnorePadding { get; set; }
 
+    /// <summary>Leave the overlay planes (60xx) out; by default they are burned in.</summary>
+    [Parameter]
+    public SwitchParameter NoOverlays { get; set; }
+
+    /// <summary>Colour of overlays burned into colour images: a name (Red, Yellow...), #RRGGBB or R,G,B. Default
+    /// white. Grey images show overlays white.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OverlayColor { get; set; }
+
     /// <summary>Most frames rendered at once (default: the number of processors).</summary>
     [Parameter]
     [ValidateRange(1, 256)]
@@ -97,7 +107,7 @@ public sealed class ConvertToWindowedImageCommand : DicomPathCmdlet, IDisposable
     protected override void BeginProcessing()
     {
         _settings = DisplaySettingsBinder.Build(this, WindowIndex, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert)
-            with { IgnorePadding = IgnorePadding };
+            with { IgnorePadding = IgnorePadding, NoOverlays = NoOverlays, OverlayColor = DisplaySettingsBinder.Color(this, OverlayColor) };
         var settings = _settings;
         _runner = new JobRunner<FrameJob, DicomDisplayImage>(this,
             (job, _) => JobOutcome<DicomDisplayImage>.Run(warnings => job.Render(settings, warnings)),
@@ -167,6 +177,17 @@ internal static class DisplaySettingsBinder
             Function = function,
             Invert = invert,
         };
+    }
+
+    /// <summary>The -OverlayColor value as a colour (white when not given); an unknown colour stops the command.</summary>
+    public static System.Drawing.Color Color(PSCmdlet cmdlet, string? text)
+    {
+        if (text is null) return System.Drawing.Color.White;
+        if (!OverlayColors.TryParse(text, out var color))
+            cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                $"-OverlayColor '{text}' is not a colour: give a name (Red, Yellow...), #RRGGBB or R,G,B with values 0-255."),
+                "InvalidOverlayColor", ErrorCategory.InvalidArgument, text));
+        return color;
     }
 
     private static void Fail(PSCmdlet cmdlet, string message) =>

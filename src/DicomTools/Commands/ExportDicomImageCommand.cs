@@ -93,6 +93,16 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     [Parameter]
     public SwitchParameter IgnorePadding { get; set; }
 
+    /// <summary>For files, info and pixel-data input: leave the overlay planes (60xx) out instead of burning them in.</summary>
+    [Parameter]
+    public SwitchParameter NoOverlays { get; set; }
+
+    /// <summary>For files, info and pixel-data input: colour of overlays burned into colour images (a name, #RRGGBB
+    /// or R,G,B; default white).</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OverlayColor { get; set; }
+
     /// <summary>Most images encoded at once (default: the number of processors).</summary>
     [Parameter]
     [ValidateRange(1, 256)]
@@ -139,7 +149,12 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         var options = _options;
         var overwrite = Force.IsPresent;
         var bitDepth = BitDepth;
-        var settings = DisplaySettings.Default with { IgnorePadding = IgnorePadding };
+        var settings = DisplaySettings.Default with
+        {
+            IgnorePadding = IgnorePadding,
+            NoOverlays = NoOverlays,
+            OverlayColor = DisplaySettingsBinder.Color(this, OverlayColor),
+        };
         _runner = new JobRunner<FrameJob, string>(this,
             (job, token) => JobOutcome<string>.Run(warnings => Write(job, format, options, overwrite, bitDepth, settings, warnings, token)),
             ThrottleLimit,

@@ -33,6 +33,9 @@ public sealed class DicomDisplayImage
     /// <summary>The stored-value padding range shown black and left out of min-max / percentile windows; null when
     /// the file has none or -IgnorePadding was given.</summary>
     public PixelPadding? Padding { get; init; }
+    /// <summary>The overlay planes burned into <see cref="Pixels"/> (group, type, description); empty when the file
+    /// has none or -NoOverlays was given.</summary>
+    public IReadOnlyList<OverlayBitmap> Overlays { get; init; } = Array.Empty<OverlayBitmap>();
 
     public DicomPixelData? Source { get; init; }
     public DisplaySettings? Settings { get; init; }

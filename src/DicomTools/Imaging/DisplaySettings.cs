@@ -36,6 +36,11 @@ public sealed record DisplaySettings
     /// <summary>Treat Pixel Padding Value / Range Limit pixels as image: counted by min-max and percentile windows
     /// and passed through the window, instead of left out and shown black (the default, PS3.3 C.7.5.1.1.2).</summary>
     public bool IgnorePadding { get; init; }
+    /// <summary>Leave the overlay planes (60xx) out instead of burning them in.</summary>
+    public bool NoOverlays { get; init; }
+    /// <summary>Colour of burned-in overlays on colour images (white by default). Grey images draw overlays at the
+    /// display maximum (white).</summary>
+    public System.Drawing.Color OverlayColor { get; init; } = System.Drawing.Color.White;
 }
 
 public enum AutoWindowMode

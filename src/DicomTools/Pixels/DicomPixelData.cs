@@ -51,6 +51,9 @@ public sealed class DicomPixelData
     /// null when the file declares none. Left out of <see cref="ModalityMinimum"/> and <see cref="ModalityMaximum"/>.</summary>
     public PixelPadding? Padding { get; init; }
 
+    /// <summary>The overlay planes (60xx) this frame shows, burned into display images unless turned off.</summary>
+    public IReadOnlyList<OverlayBitmap> Overlays { get; init; } = Array.Empty<OverlayBitmap>();
+
     // Presentation stage (C.11.6).
     public string? PresentationLUTShape { get; init; }
 

@@ -19,6 +19,7 @@ public sealed class PixelDataReader
     private readonly FrameAttributes _shared;
     private readonly DicomInfo _header;
     private readonly PixelPadding? _padding;
+    private readonly IReadOnlyList<OverlayPlane> _overlays;
 
     private PixelDataReader(FrameSource source)
     {
@@ -29,6 +30,7 @@ public sealed class PixelDataReader
         _shared = FrameAttributes.ReadShared(_dataset, source.Geometry);
         _header = new DicomInfo(source.File);
         _padding = PixelPadding.FromDataset(_dataset, source.Geometry, source.IsFloat);
+        _overlays = OverlayPlane.ReadAll(_dataset, source.Geometry, _highBit, !source.IsEncapsulated);
     }
 
     /// <summary>Reads <paramref name="path"/> in full and opens its frames.</summary>
@@ -123,6 +125,7 @@ public sealed class PixelDataReader
             VOILUTFunction = frame.VoiLutFunction,
             PresentationLUTShape = _shared.PresentationLutShape,
             Padding = _padding,
+            Overlays = FrameOverlays.For(_overlays, index, _source),
             RedPalette = _shared.RedPalette,
             GreenPalette = _shared.GreenPalette,
             BluePalette = _shared.BluePalette,
