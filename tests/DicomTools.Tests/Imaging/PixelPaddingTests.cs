@@ -175,6 +175,44 @@ public sealed class PixelPaddingTests
         Assert.Null(PixelPadding.FromDataset(Dataset(b => b.US(0x0028, 0x0010, 2)), Geometry(false), false));
     }
 
+    private static string Fixture(string name)
+    {
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "fixtures", "presentation", name);
+            if (File.Exists(candidate)) return candidate;
+        }
+        throw new FileNotFoundException(name);
+    }
+
+    [Fact]
+    public void A_file_with_a_US_padding_value_and_an_SS_range_limit_windows_only_its_disc()
+    {
+        // Written by pydicom: 48x48 signed, stored x*30 + y*7 - 200 inside a disc of radius 20 around (24, 24),
+        // -2000 outside it (Pixel Padding Value written as US 63536), -1700 on five pixels of row 0 (inside the
+        // Pixel Padding Range Limit -1500), rescale intercept -1024.
+        var frame = PixelDataReader.Open(Fixture("padding_signed_range.dcm")).ReadFrame(0);
+        Assert.Equal(new PixelPadding(-2000, -1500), frame.Padding);
+        var inside = from y in Enumerable.Range(0, 48) from x in Enumerable.Range(0, 48)
+                     where (x - 24) * (x - 24) + (y - 24) * (y - 24) <= 400 && !(y == 0 && x < 5)
+                     select x * 30 + y * 7 - 200 - 1024;
+        Assert.Equal(inside.Min(), frame.ModalityMinimum);
+        Assert.Equal(inside.Max(), frame.ModalityMaximum);
+        var image = DisplayRenderer.Render(frame, new DisplaySettings { AutoWindow = AutoWindowMode.MinMax });
+        Assert.Equal(0, image.Pixels[0]);
+        Assert.Equal(255, image.Pixels.Max());
+    }
+
+    [Fact]
+    public void Float_pixel_data_reads_Float_Pixel_Padding_Value()
+    {
+        var frame = PixelDataReader.Open(Fixture("padding_float.dcm")).ReadFrame(0);
+        Assert.Equal(new PixelPadding(-1e30f, -1e30f), frame.Padding);
+        // numpy.linspace(-1, 1, 256) without its first 32 values (the padded rows).
+        Assert.Equal(-1 + 32 * 2.0 / 255, frame.ModalityMinimum, 6);
+        Assert.Equal(1, frame.ModalityMaximum, 6);
+    }
+
     // ---- the corpus, against numpy ----
 
     private const string NumpyScript = """
