@@ -319,6 +319,8 @@ Describe 'Examples run on sample files' -Skip:(-not $CorpusPresent) {
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'derived__MR_small_window_and_voilut.dcm') -Destination "$Template/scans/mr_voilut.dcm"
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'dwv__gdcm-CR-MONO1-10-chest.dcm') -Destination "$Template/scans/cr_chest.dcm"
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'pydicom__MR_small.dcm') -Destination "$Template/scans/knee [left].dcm"
+        Copy-Item -LiteralPath (Join-Path $CorpusDir 'fodicom__D_CLUNIE_CT1_RLE_FRAGS.dcm') -Destination "$Template/scans/ct_padded.dcm"
+        Copy-Item -LiteralPath (Join-Path $CorpusDir 'pydicomdata__MR-SIEMENS-DICOM-WithOverlays.dcm') -Destination "$Template/scans/mr_overlay.dcm"
         [DicomTools.Samples.CtPhantom]::Write("$Template/archive/2026-01/IM0001.dcm", 256, 0, $null, $null)
         [DicomTools.Samples.CtPhantom]::Write("$Template/archive/2026-01/IM0002.dcm", 256, 1, $null, $null)
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'pydicom__MR_small.dcm') -Destination "$Template/archive/old/IM0001.dcm"
