@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using DicomTools.Dicom;
 using DicomTools.Imaging;
+using DicomTools.Imaging.Presentation;
 using DicomTools.Pixels;
 
 namespace DicomTools.Commands;
@@ -91,9 +92,20 @@ public sealed class ConvertToWindowedImageCommand : ParallelFrameCmdlet<DicomDis
     [ValidateNotNullOrEmpty]
     public string? OverlayColor { get; set; }
 
-    protected override void Prepare() =>
+    /// <summary>A Grayscale Softcopy Presentation State (path or Get-DicomInfo object) to apply to the images it
+    /// references: its window, Presentation LUT Shape, activated overlays, shutters, displayed area and rotation.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public object? PresentationState { get; set; }
+
+    private GrayscalePresentationState? _state;
+
+    protected override void Prepare()
+    {
         _settings = DisplaySettingsBinder.Build(this, WindowIndex, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert)
             with { IgnorePadding = IgnorePadding, NoOverlays = NoOverlays, OverlayColor = DisplaySettingsBinder.Color(this, OverlayColor) };
+        _state = PresentationStateLoader.Load(this, PresentationState);
+    }
 
     internal override IEnumerable<FrameJob> Jobs() => ParameterSetName switch
     {
@@ -103,7 +115,7 @@ public sealed class ConvertToWindowedImageCommand : ParallelFrameCmdlet<DicomDis
     };
 
     internal override DicomDisplayImage Work(FrameJob job, List<string> warnings, CancellationToken token) =>
-        job.Render(_settings, warnings);
+        _state is null ? job.Render(_settings, warnings) : PresentationStateRenderer.Render(job.Decode(), _state, _settings, warnings.Add);
 
     internal override void WriteResult(FrameJob job, DicomDisplayImage image) => WriteObject(image);
 }

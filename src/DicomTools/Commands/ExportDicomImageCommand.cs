@@ -2,6 +2,7 @@ using System.Management.Automation;
 using DicomTools.Dicom;
 using DicomTools.Export;
 using DicomTools.Imaging;
+using DicomTools.Imaging.Presentation;
 using DicomTools.Pixels;
 
 namespace DicomTools.Commands;
@@ -93,6 +94,14 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
     [ValidateNotNullOrEmpty]
     public string? OverlayColor { get; set; }
 
+    /// <summary>For files, info and pixel-data input: a Grayscale Softcopy Presentation State (path or Get-DicomInfo
+    /// object) to apply to the images it references.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public object? PresentationState { get; set; }
+
+    private GrayscalePresentationState? _state;
+
     protected override void Prepare()
     {
         if ((Path is null) == (OutputDirectory is null))
@@ -125,6 +134,9 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
         _options = new EncodeOptions { Quality = Quality };
         _overwrite = Force.IsPresent;
         _bitDepth = BitDepth;
+        _state = PresentationStateLoader.Load(this, PresentationState);
+        if (_state is not null && BitDepth == 16)
+            Fail("-PresentationState writes 8-bit images; -BitDepth 16 cannot carry its shutters and spatial transformation yet.", "BitDepthNotSupported");
         _fileSettings = DisplaySettings.Default with
         {
             IgnorePadding = IgnorePadding,
@@ -142,7 +154,7 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
     };
 
     internal override string Work(FrameJob job, List<string> warnings, CancellationToken token) =>
-        Write(job, _format, _options, _overwrite, _bitDepth, _fileSettings, warnings, token);
+        Write(job, _format, _options, _overwrite, _bitDepth, _fileSettings, _state, warnings, token);
 
     internal override void WriteResult(FrameJob job, string written)
     {
@@ -183,18 +195,22 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
 
     /// <summary>Renders (when needed), encodes and writes one image atomically. Runs on a worker thread.</summary>
     private static string Write(FrameJob job, ImageFormat format, EncodeOptions options, bool overwrite, int bitDepth,
-        DisplaySettings fileSettings, List<string> warnings, CancellationToken token)
+        DisplaySettings fileSettings, GrayscalePresentationState? state, List<string> warnings, CancellationToken token)
     {
         var target = job.Target!;
         if (bitDepth == 16)
         {
             var pixels = job.Decode();
             if (pixels.IsColor) throw new UnsupportedOutputException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
+            if (job.Image?.PresentationState is { } applied)
+                throw new UnsupportedOutputException($"frame {job.Frame} was rendered with the presentation state {System.IO.Path.GetFileName(applied)}; -BitDepth 16 cannot carry its shutters and spatial transformation yet");
             var settings = job.Image?.Settings ?? fileSettings;
             var grey = DisplayRenderer.RenderGrey16(pixels, settings, warnings.Add);
             return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, pixels.Columns, pixels.Rows, stream, format, options), overwrite, token);
         }
-        var image = job.Render(fileSettings, warnings);
+        var image = state is not null && job.Image is null
+            ? PresentationStateRenderer.Render(job.Decode(), state, fileSettings, warnings.Add)
+            : job.Render(fileSettings, warnings);
         return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(image, stream, format, options), overwrite, token);
     }
 

@@ -36,6 +36,9 @@ public sealed class DicomDisplayImage
     /// <summary>The overlay planes burned into <see cref="Pixels"/> (group, type, description); empty when the file
     /// has none or -NoOverlays was given.</summary>
     public IReadOnlyList<OverlayBitmap> Overlays { get; init; } = Array.Empty<OverlayBitmap>();
+    /// <summary>Path of the Grayscale Softcopy Presentation State applied (its window, shutters, displayed area and
+    /// rotation are in <see cref="Pixels"/>); null when none was.</summary>
+    public string? PresentationState { get; init; }
 
     public DicomPixelData? Source { get; init; }
     public DisplaySettings? Settings { get; init; }
