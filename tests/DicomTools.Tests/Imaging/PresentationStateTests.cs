@@ -131,4 +131,33 @@ public sealed class PresentationStateTests : IClassFixture<PresentationStateTest
         Assert.Equal(expected, pixels);
         Assert.Equal(degrees is 90 or 270 ? (2, 3) : (3, 2), (w, h));
     }
+
+    [Fact]
+    public void Every_module_the_renderer_applies_is_read_from_a_pydicom_written_state()
+    {
+        string path = "";
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null && path.Length == 0; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "fixtures", "presentation", "gsps_all_modules.pr.dcm");
+            if (File.Exists(candidate)) path = candidate;
+        }
+        var state = GrayscalePresentationState.Read(DicomFile.Open(path, DicomReadOptions.Full));
+        Assert.True(state.References("2.25.2002", 2));
+        Assert.False(state.References("2.25.2002", 3));
+        Assert.Equal((2.0, -10.0), (state.RescaleSlope!.Value, state.RescaleIntercept!.Value));
+        Assert.Equal(new SoftcopyVoi(Array.Empty<ReferencedImage>(), 100, 50, VoiLutFunction.Sigmoid, null) with { Images = state.Vois[0].Images }, state.Vois[0]);
+        Assert.Equal("INVERSE", state.PresentationLutShape);
+        Assert.Equal((90, true), (state.Rotation, state.HorizontalFlip));
+        var area = state.AreaFor("2.25.2002", 1)!;
+        Assert.Equal((4, 4, 40, 60), (area.Left, area.Top, area.Right, area.Bottom));
+        var shutters = state.Shutters!;
+        Assert.Equal((2, 30, 3, 40), shutters.Rectangle);
+        Assert.Equal((20.0, 16.0, 18.0), shutters.Circle);
+        Assert.Equal(4, shutters.Polygon!.Length);
+        Assert.Equal(12000, shutters.PresentationValue);
+        // C.7.6.11: a pixel shows only inside every shutter's opening.
+        Assert.False(shutters.Covers(20, 16));
+        Assert.True(shutters.Covers(20, 1));   // left of the rectangle
+        Assert.True(shutters.Covers(39, 30));  // inside the rectangle, outside the circle
+    }
 }

@@ -119,7 +119,7 @@ public static class PresentationStateRenderer
     private static (byte[], int, int) Crop(byte[] pixels, int width, int height, DisplayedArea area)
     {
         long w = (long)area.Right - area.Left + 1, h = (long)area.Bottom - area.Top + 1;
-        if (w * h > 1L << 28) throw new PresentationStateException($"displayed area {w}x{h} is too large");
+        if (w * h > 1L << 26) throw new PresentationStateException($"the displayed area {w}x{h} is larger than 64 million pixels");
         var result = new byte[w * h];
         for (int y = 0; y < h; y++)
         {
