@@ -54,3 +54,43 @@ Describe 'Overlay planes' -Skip:(-not $CorpusPresent) {
             Should -Throw -ErrorId 'InvalidOverlayColor,DicomTools.Commands.ConvertToWindowedImageCommand'
     }
 }
+
+Describe 'Grayscale Softcopy Presentation States' -Skip:(-not $CorpusPresent -or -not (Get-Command dcmpsmk -ErrorAction SilentlyContinue)) {
+    BeforeAll {
+        # dcmpsmk makes a state for the CT; dcmodify adds a window and a rotation.
+        $script:Image = Join-Path $CorpusDir 'pydicom__CT_small.dcm'
+        $script:State = Join-Path $TestDrive 'ct.pr.dcm'
+        & dcmpsmk -q $Image $State
+        & dcmodify -nb -q -i '(0028,3110)[0].(0028,1050)=40' -i '(0028,3110)[0].(0028,1051)=400' -i '(0070,0042)=90' -i '(0070,0041)=N' $State
+        $LASTEXITCODE | Should -Be 0
+    }
+
+    It 'applies the state to the image it references' {
+        $image = ConvertTo-WindowedImage -LiteralPath $Image -PresentationState $State
+        $image.PresentationState | Should -Be $State
+        $image.WindowCenter | Should -Be 40
+        $image.WindowWidth | Should -Be 400
+        $image.VoiSource | Should -Match 'presentation state'
+    }
+
+    It 'accepts the state as a Get-DicomInfo object, and Export-DicomImage applies it too' {
+        $info = Get-DicomInfo -LiteralPath $State
+        $viaInfo = ConvertTo-WindowedImage -LiteralPath $Image -PresentationState $info
+        $viaInfo.PresentationState | Should -Be $State
+        Export-DicomImage -SourcePath $Image -Path (Join-Path $TestDrive 'ct.png') -PresentationState $State
+        Test-Path (Join-Path $TestDrive 'ct.png') | Should -BeTrue
+    }
+
+    It 'gives a per-file error for an image the state does not reference, and goes on' {
+        $other = Join-Path $CorpusDir 'pydicom__MR_small.dcm'
+        $out = ConvertTo-WindowedImage -LiteralPath $other, $Image -PresentationState $State -ErrorVariable problems -ErrorAction SilentlyContinue
+        @($out).Count | Should -Be 1
+        $problems[0].FullyQualifiedErrorId | Should -BeLike 'PresentationStateError*'
+        "$($problems[0])" | Should -Match 'pydicom__MR_small.dcm'
+    }
+
+    It 'stops before reading any image when the state cannot be read' {
+        { ConvertTo-WindowedImage -LiteralPath $Image -PresentationState $Image -ErrorAction Stop } |
+            Should -Throw -ErrorId 'PresentationStateError,DicomTools.Commands.ConvertToWindowedImageCommand'
+    }
+}
