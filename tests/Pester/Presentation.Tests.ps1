@@ -2,6 +2,11 @@
 # image records what was applied. The pixel values themselves are checked against numpy and dcmj2pnm in the xUnit
 # tests (PixelPaddingTests, OverlayTests); here the parameters reach the core.
 
+BeforeDiscovery {
+    . $PSScriptRoot/TestSetup.ps1
+    $script:HaveDcmtk = [bool](Get-Command dcmpsmk -ErrorAction SilentlyContinue)
+}
+
 BeforeAll {
     . $PSScriptRoot/TestSetup.ps1
     Import-Module $ModulePath -Force
@@ -13,8 +18,9 @@ Describe 'Pixel padding' -Skip:(-not $CorpusPresent) {
     It 'leaves the padding (-2000) out of -AutoWindow MinMax and shows it black' {
         $image = ConvertTo-WindowedImage -LiteralPath $Ct -AutoWindow MinMax
         "$($image.Padding)" | Should -Be '-2000'
-        # Stored -2000 is -3024 HU after the intercept of -1024: the window must start above it.
-        $image.WindowCenter - ($image.WindowWidth - 1) / 2 | Should -BeGreaterThan -3024
+        # Stored -2000 is -3024 HU after the intercept of -1024; the min-max window starts at the minimum,
+        # center - width / 2 (center (min + max + 1) / 2, width max - min + 1), which must lie above it.
+        $image.WindowCenter - $image.WindowWidth / 2 | Should -BeGreaterThan -3024
         $px = Get-DicomPixelData -LiteralPath $Ct
         $padded = @(0..($px.Pixels.Length - 1) | Where-Object { $px.Pixels[$_] -eq -2000 } | Select-Object -First 500)
         $padded.Count | Should -Be 500
@@ -25,7 +31,7 @@ Describe 'Pixel padding' -Skip:(-not $CorpusPresent) {
     It '-IgnorePadding counts the padding in the window, as before' {
         $image = ConvertTo-WindowedImage -LiteralPath $Ct -AutoWindow MinMax -IgnorePadding
         $image.Padding | Should -BeNullOrEmpty
-        $image.WindowCenter - ($image.WindowWidth - 1) / 2 | Should -Be -3024
+        $image.WindowCenter - $image.WindowWidth / 2 | Should -Be -3024
     }
 }
 
@@ -55,7 +61,7 @@ Describe 'Overlay planes' -Skip:(-not $CorpusPresent) {
     }
 }
 
-Describe 'Grayscale Softcopy Presentation States' -Skip:(-not $CorpusPresent -or -not (Get-Command dcmpsmk -ErrorAction SilentlyContinue)) {
+Describe 'Grayscale Softcopy Presentation States' -Skip:(-not $CorpusPresent -or -not $HaveDcmtk) {
     BeforeAll {
         # dcmpsmk makes a state for the CT; dcmodify adds a window and a rotation.
         $script:Image = Join-Path $CorpusDir 'pydicom__CT_small.dcm'
