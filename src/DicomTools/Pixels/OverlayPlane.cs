@@ -12,8 +12,9 @@ namespace DicomTools.Pixels;
 /// </summary>
 public sealed class OverlayPlane
 {
-    /// <summary>Largest overlay accepted (bits of all its frames): planes claiming more are ignored.</summary>
-    public const long MaxBits = 1L << 31;
+    /// <summary>Largest overlay accepted (bits of all its frames, e.g. 16384 x 16384 x 1): planes claiming more are
+    /// ignored, so a lying header never costs more than a 256 MB bitmap for one frame.</summary>
+    public const long MaxBits = 1L << 28;
 
     private readonly ReadOnlyMemory<byte> _data;
 
