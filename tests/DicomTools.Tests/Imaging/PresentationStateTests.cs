@@ -160,4 +160,82 @@ public sealed class PresentationStateTests : IClassFixture<PresentationStateTest
         Assert.True(shutters.Covers(20, 1));   // left of the rectangle
         Assert.True(shutters.Covers(39, 30));  // inside the rectangle, outside the circle
     }
+
+    private const string AnnotationScript = """
+        import sys, os
+        import numpy as np, pydicom
+        from pydicom.dataset import Dataset, FileMetaDataset
+        from pydicom.sequence import Sequence
+        from pydicom.uid import ExplicitVRLittleEndian
+        out = sys.argv[1]
+        def base(sop_class, uid):
+            m = FileMetaDataset(); m.MediaStorageSOPClassUID = sop_class; m.MediaStorageSOPInstanceUID = uid
+            m.TransferSyntaxUID = ExplicitVRLittleEndian
+            d = Dataset(); d.file_meta = m; d.is_little_endian = True; d.is_implicit_VR = False
+            d.SOPClassUID = sop_class; d.SOPInstanceUID = uid
+            return d
+        img = base("1.2.840.10008.5.1.4.1.1.7", "2.25.4004")
+        img.Rows = 40; img.Columns = 60; img.SamplesPerPixel = 1; img.PhotometricInterpretation = "MONOCHROME2"
+        img.BitsAllocated = 8; img.BitsStored = 8; img.HighBit = 7; img.PixelRepresentation = 0
+        img.PixelData = np.zeros((40, 60), np.uint8).tobytes()
+        img.save_as(os.path.join(out, "image.dcm"), write_like_original=False)
+        ps = base("1.2.840.10008.5.1.4.1.1.11.1", "2.25.5005")
+        ref = Dataset(); ref.ReferencedSOPClassUID = img.SOPClassUID; ref.ReferencedSOPInstanceUID = img.SOPInstanceUID
+        series = Dataset(); series.ReferencedImageSequence = Sequence([ref])
+        ps.ReferencedSeriesSequence = Sequence([series])
+        voi = Dataset(); voi.WindowCenter = 128; voi.WindowWidth = 256
+        ps.SoftcopyVOILUTSequence = Sequence([voi])
+        def obj(units, kind, points):
+            g = Dataset(); g.GraphicAnnotationUnits = units; g.GraphicDimensions = 2
+            g.NumberOfGraphicPoints = len(points) // 2; g.GraphicData = points; g.GraphicType = kind; g.GraphicFilled = "N"
+            return g
+        ann = Dataset(); ann.GraphicLayer = "L1"
+        ann.GraphicObjectSequence = Sequence([
+            obj("PIXEL", "POLYLINE", [10.5, 5.5, 40.5, 5.5]),
+            obj("PIXEL", "POINT", [3.2, 30.7]),
+            obj("PIXEL", "CIRCLE", [30.0, 20.0, 38.0, 20.0]),
+            obj("DISPLAY", "POLYLINE", [0.0, 0.5, 1.0, 0.5])])
+        ps.GraphicAnnotationSequence = Sequence([ann])
+        ps.ImageRotation = 90; ps.ImageHorizontalFlip = "N"; ps.PresentationLUTShape = "IDENTITY"
+        ps.save_as(os.path.join(out, "state.pr.dcm"), write_like_original=False)
+        print("{}")
+        """;
+
+    [SkippableFact]
+    public void Graphic_annotations_are_drawn_in_pixel_and_display_units()
+    {
+        var folder = Path.Combine(Path.GetTempPath(), $"dicomtools-annotations-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(folder);
+        try
+        {
+            PydicomScript.RunJsonLines(AnnotationScript.Replace("out = sys.argv[1]", $"out = {JsonSerializer.Serialize(folder)}"), Array.Empty<string>());
+            var state = GrayscalePresentationState.Read(DicomFile.Open(Path.Combine(folder, "state.pr.dcm"), DicomReadOptions.Full));
+            var frame = PixelDataReader.Open(Path.Combine(folder, "image.dcm")).ReadFrame(0);
+            var image = PresentationStateRenderer.Render(frame, state, DisplaySettings.Default);
+            Assert.Equal((40, 60), (image.Width, image.Height));
+            // Rotated 90 degrees clockwise: image (column c, row r) shows at output (39 - r, c).
+            var expected = new HashSet<(int X, int Y)>();
+            for (int c = 10; c <= 40; c++) expected.Add((39 - 5, c));          // PIXEL polyline on image row 5
+            expected.Add((39 - 30, 3));                                          // PIXEL point in column 3, row 30
+            for (int x = 0; x < 40; x++) expected.Add((x, 30));                  // DISPLAY polyline at half height
+            var white = new List<(int X, int Y)>();
+            for (int i = 0; i < image.Pixels.Length; i++)
+                if (image.Pixels[i] == 255) white.Add((i % image.Width, i / image.Width));
+                else Assert.Equal(0, image.Pixels[i]);
+            Assert.All(expected, p => Assert.Contains(p, white));
+            // Everything else drawn is the circle of radius 8 around image (30, 20): within a pixel of it.
+            var circle = white.Where(p => !expected.Contains(p)).ToList();
+            Assert.True(circle.Count >= 30, $"only {circle.Count} circle pixels");
+            Assert.All(circle, p =>
+            {
+                double column = p.Y + 0.5, row = 39 - p.X + 0.5;   // back to image coordinates, pixel centre
+                double distance = Math.Sqrt((column - 30) * (column - 30) + (row - 20) * (row - 20));
+                Assert.InRange(distance, 8 - 1, 8 + 1);
+            });
+        }
+        finally
+        {
+            Directory.Delete(folder, true);
+        }
+    }
 }

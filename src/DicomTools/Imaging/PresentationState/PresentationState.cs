@@ -92,8 +92,10 @@ public sealed class GrayscalePresentationState
     /// <summary>0, 90, 180 or 270 degrees clockwise.</summary>
     public int Rotation { get; init; }
     public bool HorizontalFlip { get; init; }
-    /// <summary>True when the state has graphic annotations (not drawn yet).</summary>
-    public bool HasGraphicAnnotations { get; init; }
+    /// <summary>Graphic objects of the Graphic Annotation Sequence (outlines are drawn; text is not yet).</summary>
+    public GraphicObject[] Graphics { get; init; } = Array.Empty<GraphicObject>();
+    /// <summary>True when the state has text annotations (not drawn yet).</summary>
+    public bool HasTextAnnotations { get; init; }
 
     public static GrayscalePresentationState Read(DicomFile file)
     {
@@ -158,7 +160,8 @@ public sealed class GrayscalePresentationState
             DisplayedAreas = areas,
             Rotation = rotation,
             HorizontalFlip = ds.GetString(Tags.ImageHorizontalFlip)?.Trim().ToUpperInvariant() == "Y",
-            HasGraphicAnnotations = ds.GetSequence(Tags.GraphicAnnotationSequence).Count > 0,
+            Graphics = GraphicAnnotations.Read(ds),
+            HasTextAnnotations = ds.GetSequence(Tags.GraphicAnnotationSequence).Any(item => item.GetSequence(Tags.TextObjectSequence).Count > 0),
         };
     }
 
@@ -235,5 +238,6 @@ public sealed class GrayscalePresentationState
         public static readonly DicomTag DisplayedAreaSelectionSequence = new(0x0070, 0x005A);
         public static readonly DicomTag PresentationSizeMode = new(0x0070, 0x0100);
         public static readonly DicomTag GraphicAnnotationSequence = new(0x0070, 0x0001);
+        public static readonly DicomTag TextObjectSequence = new(0x0070, 0x0008);
     }
 }

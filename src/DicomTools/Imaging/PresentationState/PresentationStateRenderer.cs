@@ -26,8 +26,9 @@ public static class PresentationStateRenderer
         if (!state.References(frame.SOPInstanceUID, frameNumber))
             throw new PresentationStateException(
                 $"{where} (SOP Instance UID {frame.SOPInstanceUID ?? "missing"}) is not referenced by the presentation state {ps}", DicomErrorKind.InvalidArgument);
-        if (state.HasGraphicAnnotations)
-            warn?.Invoke($"{ps}: graphic annotations are not drawn yet");
+        if (state.HasTextAnnotations)
+            warn?.Invoke($"{ps}: text annotations are not drawn yet");
+        var graphics = state.Graphics.Where(g => g.Images.Length == 0 || g.Images.Any(i => i.Matches(frame.SOPInstanceUID, frameNumber))).ToArray();
 
         var source = Copy(frame, state, settings.NoOverlays);
         var voi = state.VoiFor(frame.SOPInstanceUID, frameNumber);
@@ -54,6 +55,8 @@ public static class PresentationStateRenderer
                 for (int c = 0; c < frame.Columns; c++)
                     if (shutters.Covers(r + 1, c + 1)) pixels[r * frame.Columns + c] = level;
         }
+        // PIXEL-unit graphics belong to the image (they move with the displayed area and the rotation).
+        GraphicAnnotations.Draw(graphics.Where(g => !g.DisplayUnits), pixels, frame.Columns, frame.Rows);
         int width = frame.Columns, height = frame.Rows;
         if (state.AreaFor(frame.SOPInstanceUID, frameNumber) is { } area
             && !(area.Left == 1 && area.Top == 1 && area.Right == width && area.Bottom == height))
@@ -61,6 +64,8 @@ public static class PresentationStateRenderer
             (pixels, width, height) = Crop(pixels, width, height, area);
         }
         (pixels, width, height) = Transform(pixels, width, height, state.Rotation, state.HorizontalFlip);
+        // DISPLAY-unit graphics are fractions of the displayed area as shown.
+        GraphicAnnotations.Draw(graphics.Where(g => g.DisplayUnits), pixels, width, height);
         return new DicomDisplayImage
         {
             Path = image.Path,
