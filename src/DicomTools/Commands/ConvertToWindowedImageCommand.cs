@@ -5,8 +5,9 @@ using DicomTools.Dicom;
 using DicomTools.Imaging;
 using DicomTools.Imaging.Presentation;
 using DicomTools.Pixels;
+using DicomTools.Commands;
 
-namespace DicomTools.Commands;
+namespace DicomTools;
 
 /// <summary>
 /// ConvertTo-WindowedImage: applies the DICOM display pipeline (Modality LUT, VOI window or LUT, presentation) and

@@ -4,8 +4,9 @@ using DicomTools.Export;
 using DicomTools.Imaging;
 using DicomTools.Imaging.Presentation;
 using DicomTools.Pixels;
+using DicomTools.Commands;
 
-namespace DicomTools.Commands;
+namespace DicomTools;
 
 /// <summary>
 /// Export-DicomImage: writes display images as PNG, JPEG, BMP, TIFF or WebP. Accepts display images, and for

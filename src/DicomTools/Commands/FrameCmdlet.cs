@@ -2,8 +2,9 @@ using System.Management.Automation;
 using DicomTools.Commands.Scheduling;
 using DicomTools.Dicom;
 using DicomTools.Pixels;
+using DicomTools.Commands;
 
-namespace DicomTools.Commands;
+namespace DicomTools;
 
 /// <summary>
 /// The base of the cmdlets that read frames (Get-DicomPixelData, ConvertTo-WindowedImage, Export-DicomImage): the

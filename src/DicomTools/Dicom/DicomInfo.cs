@@ -1,4 +1,6 @@
-namespace DicomTools.Dicom;
+using DicomTools.Dicom;
+
+namespace DicomTools;
 
 /// <summary>
 /// What Get-DicomInfo writes: one file's header, with the attributes people filter on as typed properties named by
@@ -10,7 +12,7 @@ public sealed class DicomInfo
 {
     private readonly DicomFile _file;
 
-    public DicomInfo(DicomFile file)
+    internal DicomInfo(DicomFile file)
     {
         _file = file;
         var ds = file.Dataset;

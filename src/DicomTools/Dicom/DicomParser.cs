@@ -386,7 +386,7 @@ internal sealed class DicomParser
     private static bool IsBulk(DicomVR vr) => vr is DicomVR.OB or DicomVR.OW or DicomVR.OF or DicomVR.OD or
         DicomVR.OL or DicomVR.OV or DicomVR.UN or DicomVR.None;
 
-    private string? PrivateCreatorOf(DicomDataset dataset, DicomTag tag)
+    private static string? PrivateCreatorOf(DicomDataset dataset, DicomTag tag)
     {
         var block = tag.Element >> 8;
         if (block < 0x10) return null;

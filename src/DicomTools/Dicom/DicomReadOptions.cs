@@ -1,7 +1,7 @@
 namespace DicomTools.Dicom;
 
 /// <summary>How much of a file to read, and the limits that hold whatever the file claims.</summary>
-public sealed class DicomReadOptions
+internal sealed class DicomReadOptions
 {
     /// <summary>Header inspection: stop at the top-level Pixel Data and leave large bulk values on disk.</summary>
     public static DicomReadOptions HeaderOnly { get; } = new() { StopBeforePixelData = true };

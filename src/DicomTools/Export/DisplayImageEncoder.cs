@@ -18,7 +18,7 @@ namespace DicomTools.Export;
 /// RGBA would triple the work and the file size for nothing. Stateless and thread-safe: encoder objects are made per
 /// call (they are small; the pixel work dominates) and never shared while mutable.
 /// </summary>
-public static class DisplayImageEncoder
+internal static class DisplayImageEncoder
 {
     /// <summary>Encodes an 8-bit grey or RGB display image to <paramref name="output"/> (which is not closed).</summary>
     /// <exception cref="ArgumentException">The image's pixel buffer does not match its size and colour.</exception>

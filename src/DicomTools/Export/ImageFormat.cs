@@ -1,4 +1,6 @@
-namespace DicomTools.Export;
+using DicomTools.Export;
+
+namespace DicomTools;
 
 /// <summary>
 /// The image file formats an export can write. Only formats ImageSharp 2.1.13 writes faithfully (plus our own 16-bit
@@ -23,7 +25,7 @@ public enum ImageFormat
 }
 
 /// <summary>Maps file extensions to <see cref="ImageFormat"/> and back.</summary>
-public static class ImageFormats
+internal static class ImageFormats
 {
     /// <summary>
     /// The format a path's extension names (".png", ".jpg"/".jpeg", ".bmp", ".tif"/".tiff", ".webp"; any case), or null

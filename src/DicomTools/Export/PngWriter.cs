@@ -11,7 +11,7 @@ namespace DicomTools.Export;
 /// row is filtered with Paeth (the predictor that suits smooth medical images best, and what ImageSharp's default
 /// picks too); no ancillary chunks are written, so nothing from the DICOM header can leak into the file.
 /// </summary>
-public static class PngWriter
+internal static class PngWriter
 {
     private static readonly byte[] Signature = { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A };
     private const byte PaethFilter = 4;

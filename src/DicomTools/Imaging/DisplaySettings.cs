@@ -1,4 +1,6 @@
-namespace DicomTools.Imaging;
+using DicomTools.Imaging;
+
+namespace DicomTools;
 
 /// <summary>How the user wants a frame displayed. Null everywhere means the standard's default (C.11): the
 /// file's first window, else its first VOI LUT, else min-max; the file's VOI LUT Function; MONOCHROME1 and

@@ -46,7 +46,7 @@ internal static class OverlayBurner
 }
 
 /// <summary>Colour names for -OverlayColor: a known colour name (Red, Yellow, Lime...), #RRGGBB, or R,G,B (0..255).</summary>
-public static class OverlayColors
+internal static class OverlayColors
 {
     public static bool TryParse(string? text, out System.Drawing.Color color)
     {

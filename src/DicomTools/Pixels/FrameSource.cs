@@ -10,7 +10,7 @@ namespace DicomTools.Pixels;
 /// the Basic Offset Table, or, when neither exists, by one fragment per frame or by codestream start markers.
 /// Reading frames is safe from several threads at once.
 /// </summary>
-public sealed class FrameSource
+internal sealed class FrameSource
 {
     private readonly DicomElement _pixelData;
     private readonly IReadOnlyList<(int First, int Count)> _frameFragments;
@@ -258,7 +258,7 @@ public sealed class FrameSource
     }
 
     /// <summary>Frames start at the fragments whose item offsets the table lists; false when the table is unusable.</summary>
-    private bool TryMapByOffsets(long[] table, long[] relativeFragmentOffsets, out IReadOnlyList<(int First, int Count)> map)
+    private static bool TryMapByOffsets(long[] table, long[] relativeFragmentOffsets, out IReadOnlyList<(int First, int Count)> map)
     {
         map = Array.Empty<(int, int)>();
         var starts = new List<int>();
@@ -291,7 +291,7 @@ public sealed class FrameSource
     /// No offset table and more fragments than frames: a frame starts at each fragment that begins with its
     /// codestream's start marker, as the syntax's decoder recognises it (<see cref="IFrameDecoder.IsFrameStart"/>).
     /// </summary>
-    private IReadOnlyList<(int First, int Count)> MapByStartMarkers(DicomFragments fragments)
+    private (int First, int Count)[] MapByStartMarkers(DicomFragments fragments)
     {
         var starts = new List<int>();
         var decoder = CodecRegistry.FrameStartsFor(File.TransferSyntax);
@@ -316,7 +316,7 @@ public sealed class FrameSource
 }
 
 /// <summary>One encapsulated frame's bytes in a pooled buffer; disposing gives the buffer back.</summary>
-public sealed class EncodedFrame : IDisposable
+internal sealed class EncodedFrame : IDisposable
 {
     private byte[]? _buffer;
 

@@ -10,7 +10,7 @@ namespace DicomTools.Pixels;
 /// bit, frames following each other without byte alignment; or (retired) the unused high bits of Pixel Data at
 /// Overlay Bit Position. <see cref="ForFrame"/> gives the bitmap one image frame shows.
 /// </summary>
-public sealed class OverlayPlane
+internal sealed class OverlayPlane
 {
     /// <summary>Largest overlay accepted (bits of all its frames, e.g. 16384 x 16384 x 1): planes claiming more are
     /// ignored, so a lying header never costs more than a 256 MB bitmap for one frame.</summary>
@@ -168,21 +168,6 @@ public sealed class OverlayPlane
         }
         return new OverlayBitmap(Group, Rows, Columns, OriginRow, OriginColumn, Type, Description, Label, bits);
     }
-}
-
-/// <summary>
-/// One overlay plane's bits for one image frame: <see cref="Bits"/> holds Rows x Columns bytes, 1 where the overlay is
-/// drawn; the plane's first pixel lies on image row <see cref="OriginRow"/>, column <see cref="OriginColumn"/>
-/// (1-based, may be outside the image: what falls outside is clipped).
-/// </summary>
-public sealed record OverlayBitmap(ushort Group, int Rows, int Columns, int OriginRow, int OriginColumn, string Type,
-    string? Description, string? Label, byte[] Bits)
-{
-    /// <summary>"Graphics" or "ROI" (or the type as written).</summary>
-    public string TypeName => Type switch { "G" => "Graphics", "R" => "ROI", _ => Type };
-
-    public override string ToString() =>
-        TextEscaper.Escape($"{Group:X4} {TypeName} {Columns}x{Rows}" + (string.IsNullOrEmpty(Description) ? "" : $": {Description}"));
 }
 
 /// <summary>The overlay bitmaps of one frame of a file.</summary>

@@ -2,7 +2,7 @@ using System.Buffers.Binary;
 using DicomTools.Codecs;
 using DicomTools.Dicom;
 
-namespace DicomTools.Pixels;
+namespace DicomTools;
 
 /// <summary>
 /// The stored values that are padding, not image (PS3.3 C.7.5.1.1.2): one Pixel Padding Value, or the inclusive
@@ -11,12 +11,12 @@ namespace DicomTools.Pixels;
 /// </summary>
 public sealed record PixelPadding(double Low, double High)
 {
-    public static readonly DicomTag PixelPaddingValue = new(0x0028, 0x0120);
-    public static readonly DicomTag PixelPaddingRangeLimit = new(0x0028, 0x0121);
-    public static readonly DicomTag FloatPixelPaddingValue = new(0x0028, 0x0122);
-    public static readonly DicomTag DoubleFloatPixelPaddingValue = new(0x0028, 0x0123);
-    public static readonly DicomTag FloatPixelPaddingRangeLimit = new(0x0028, 0x0124);
-    public static readonly DicomTag DoubleFloatPixelPaddingRangeLimit = new(0x0028, 0x0125);
+    internal static readonly DicomTag PixelPaddingValue = new(0x0028, 0x0120);
+    internal static readonly DicomTag PixelPaddingRangeLimit = new(0x0028, 0x0121);
+    internal static readonly DicomTag FloatPixelPaddingValue = new(0x0028, 0x0122);
+    internal static readonly DicomTag DoubleFloatPixelPaddingValue = new(0x0028, 0x0123);
+    internal static readonly DicomTag FloatPixelPaddingRangeLimit = new(0x0028, 0x0124);
+    internal static readonly DicomTag DoubleFloatPixelPaddingRangeLimit = new(0x0028, 0x0125);
 
     /// <summary>True for a stored value inside the padding range (NaN never is).</summary>
     public bool Contains(double stored) => stored >= Low && stored <= High;
@@ -31,7 +31,7 @@ public sealed record PixelPadding(double Low, double High)
     /// were written with (63536 as US in a signed image is -2000); Float / Double Float Pixel Data use
     /// (0028,0122)..(0028,0125).
     /// </summary>
-    public static PixelPadding? FromDataset(DicomDataset ds, FrameGeometry geometry, bool isFloatPixelData)
+    internal static PixelPadding? FromDataset(DicomDataset ds, FrameGeometry geometry, bool isFloatPixelData)
     {
         ArgumentNullException.ThrowIfNull(ds);
         ArgumentNullException.ThrowIfNull(geometry);

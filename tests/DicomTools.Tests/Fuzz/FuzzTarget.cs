@@ -4,7 +4,7 @@ using DicomTools.Imaging;
 using DicomTools.Imaging.Presentation;
 using DicomTools.Pixels;
 
-namespace DicomTools.Tests.Fuzzing;
+namespace DicomTools.Tests.Fuzz;
 
 /// <summary>
 /// What one fuzz input goes through: the header read, the full read, decoding of its first frames and their

@@ -2,9 +2,10 @@ using System.Diagnostics;
 using System.Text.Json;
 using DicomTools.Imaging;
 using DicomTools.Pixels;
+using DicomTools.Tests.Support;
 using Xunit;
 
-namespace DicomTools.Tests.Rendering;
+namespace DicomTools.Tests.Imaging;
 
 /// <summary>
 /// Overlay planes (60xx, PS3.3 C.9.2) burned into display images, checked against DCMTK's dcmj2pnm (overlays in
@@ -41,13 +42,13 @@ public sealed class OverlayTests : IClassFixture<OverlayTests.Fixtures>
 
         private void Make()
         {
-            if (!File.Exists(PydicomScript.Python)) { _skip = "python3 with pydicom not installed"; return; }
-            if (!ToolExists("dcmj2pnm")) { _skip = "DCMTK (dcmj2pnm) not installed"; return; }
+            if (!ReferenceTools.IsPythonInstalled("pydicom", "numpy", "PIL")) { _skip = "python3 with pydicom, numpy and PIL is not installed"; return; }
+            if (!ReferenceTools.IsInstalled("dcmj2pnm")) { _skip = "reference tool dcmj2pnm is not installed"; return; }
             System.IO.Directory.CreateDirectory(Directory);
             var script = Path.Combine(Directory, "make.py");
             using (var stream = typeof(OverlayTests).Assembly.GetManifestResourceStream("DicomTools.Tests.Imaging.OverlayFixtures.py")!)
             using (var file = File.Create(script)) stream.CopyTo(file);
-            var start = new ProcessStartInfo(PydicomScript.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var start = new ProcessStartInfo(ReferenceTools.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
             start.ArgumentList.Add(script);
             start.ArgumentList.Add(Directory);
             using var process = Process.Start(start)!;
@@ -65,9 +66,6 @@ public sealed class OverlayTests : IClassFixture<OverlayTests.Fixtures>
             try { System.IO.Directory.Delete(Directory, true); } catch (IOException) { }
         }
     }
-
-    internal static bool ToolExists(string name) =>
-        (Environment.GetEnvironmentVariable("PATH") ?? "").Split(':').Any(d => File.Exists(Path.Combine(d, name)));
 
     private static byte[] Hex(JsonElement e) => Convert.FromHexString(e.GetString()!);
 
@@ -186,7 +184,7 @@ public sealed class OverlayTests : IClassFixture<OverlayTests.Fixtures>
     public void Siemens_corpus_overlay_matches_dcmj2pnm()
     {
         Skip.If(TestCorpus.Directory is null, "corpus not found");
-        Skip.IfNot(ToolExists("dcmj2pnm"), "DCMTK (dcmj2pnm) not installed");
+        ReferenceTools.RequireTool("dcmj2pnm");
         var path = TestCorpus.PathOf("pydicomdata__MR-SIEMENS-DICOM-WithOverlays.dcm");
         var on = Dcmj2pnm(path);
         var off = Dcmj2pnm(path, "-O");

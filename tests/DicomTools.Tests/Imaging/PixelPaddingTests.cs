@@ -3,10 +3,10 @@ using DicomTools.Codecs;
 using DicomTools.Dicom;
 using DicomTools.Imaging;
 using DicomTools.Pixels;
-using DicomTools.Tests.Reader;
+using DicomTools.Tests.Support;
 using Xunit;
 
-namespace DicomTools.Tests.Rendering;
+namespace DicomTools.Tests.Imaging;
 
 /// <summary>
 /// Pixel Padding Value / Range Limit (PS3.3 C.7.5.1.1.2): padding pixels are stored values left out of every

@@ -4,9 +4,10 @@ using DicomTools.Dicom;
 using DicomTools.Imaging;
 using DicomTools.Imaging.Presentation;
 using DicomTools.Pixels;
+using DicomTools.Tests.Support;
 using Xunit;
 
-namespace DicomTools.Tests.Rendering;
+namespace DicomTools.Tests.Imaging;
 
 /// <summary>
 /// Grayscale Softcopy Presentation States made by DCMTK (dcmpsmk, dcmodify) for a corpus CT, rendered by us and by
@@ -33,9 +34,9 @@ public sealed class PresentationStateTests : IClassFixture<PresentationStateTest
                 lock (this)
                 {
                     Skip.If(TestCorpus.Directory is null, "corpus not found");
-                    Skip.IfNot(File.Exists(PydicomScript.Python), "python3 with pydicom not installed");
+                    ReferenceTools.RequirePython("pydicom", "numpy", "PIL");
                     foreach (var tool in new[] { "dcmpsmk", "dcmodify", "dcmp2pgm" })
-                        Skip.IfNot(OverlayTests.ToolExists(tool), $"DCMTK ({tool}) not installed");
+                        ReferenceTools.RequireTool(tool);
                     return _cases ??= Make();
                 }
             }
@@ -47,7 +48,7 @@ public sealed class PresentationStateTests : IClassFixture<PresentationStateTest
             var script = Path.Combine(_directory, "make.py");
             using (var stream = typeof(PresentationStateTests).Assembly.GetManifestResourceStream("DicomTools.Tests.Imaging.PresentationStateFixtures.py")!)
             using (var file = File.Create(script)) stream.CopyTo(file);
-            var start = new ProcessStartInfo(PydicomScript.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var start = new ProcessStartInfo(ReferenceTools.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
             foreach (var a in new[] { script, _directory, TestCorpus.PathOf(Image) }) start.ArgumentList.Add(a);
             using var process = Process.Start(start)!;
             var stderr = process.StandardError.ReadToEndAsync();

@@ -5,7 +5,7 @@ namespace DicomTools.Imaging.Presentation;
 /// <summary>One graphic object of a Graphic Annotation Sequence item (PS3.3 C.10.5): its type, units and points as
 /// column\row pairs (PIXEL: image pixels, 0\0 the top left corner of the top left pixel; DISPLAY: 0..1 of the
 /// displayed area).</summary>
-public sealed record GraphicObject(ReferencedImage[] Images, string Type, bool DisplayUnits, (double X, double Y)[] Points);
+internal sealed record GraphicObject(ReferencedImage[] Images, string Type, bool DisplayUnits, (double X, double Y)[] Points);
 
 /// <summary>Reads and draws graphic annotations (outlines; text and fills are not drawn).</summary>
 internal static class GraphicAnnotations

@@ -4,7 +4,7 @@ using DicomTools.Dicom;
 namespace DicomTools.Imaging.Presentation;
 
 /// <summary>A presentation state that cannot be read, or does not apply to an image (PresentationStateError).</summary>
-public sealed class PresentationStateException : DicomToolsException
+internal sealed class PresentationStateException : DicomToolsException
 {
     public PresentationStateException(string message, DicomErrorKind kind = DicomErrorKind.InvalidData)
         : base("PresentationStateError", kind, message)
@@ -13,7 +13,7 @@ public sealed class PresentationStateException : DicomToolsException
 }
 
 /// <summary>An image a presentation state references: its SOP Instance UID and, when listed, its frames (1-based).</summary>
-public sealed record ReferencedImage(string SopInstanceUid, int[] Frames)
+internal sealed record ReferencedImage(string SopInstanceUid, int[] Frames)
 {
     public bool Matches(string? sopInstanceUid, int frame) =>
         string.Equals(SopInstanceUid, sopInstanceUid?.Trim(), StringComparison.Ordinal) && (Frames.Length == 0 || Frames.Contains(frame));
@@ -32,13 +32,13 @@ public sealed record ReferencedImage(string SopInstanceUid, int[] Frames)
 }
 
 /// <summary>A Softcopy VOI LUT Sequence item: the images it is for (none listed: all) and its window.</summary>
-public sealed record SoftcopyVoi(ReferencedImage[] Images, double Center, double Width, VoiLutFunction Function, string? Explanation);
+internal sealed record SoftcopyVoi(ReferencedImage[] Images, double Center, double Width, VoiLutFunction Function, string? Explanation);
 
 /// <summary>A Displayed Area Selection item: the images it is for and the area (1-based column\row corners).</summary>
-public sealed record DisplayedArea(ReferencedImage[] Images, int Left, int Top, int Right, int Bottom, string SizeMode);
+internal sealed record DisplayedArea(ReferencedImage[] Images, int Left, int Top, int Right, int Bottom, string SizeMode);
 
 /// <summary>The display shutters of a presentation state (PS3.3 C.7.6.11): pixels outside any of them are shuttered.</summary>
-public sealed record Shutters(
+internal sealed record Shutters(
     (int Left, int Right, int Top, int Bottom)? Rectangle,
     (double Row, double Column, double Radius)? Circle,
     (double Row, double Column)[]? Polygon,
@@ -75,7 +75,7 @@ public sealed record Shutters(
 /// transformation. What this reader does not apply (VOI LUT and Presentation LUT data, bitmap shutters, graphic
 /// annotations) is refused or reported, never silently dropped.
 /// </summary>
-public sealed class GrayscalePresentationState
+internal sealed class GrayscalePresentationState
 {
     public const string SopClassUid = "1.2.840.10008.5.1.4.1.1.11.1";
 

@@ -10,7 +10,7 @@ namespace DicomTools.Imaging.Presentation;
 /// the overlays it activates, the display shutters in the Shutter Presentation Value, the Displayed Area Selection
 /// (the area shown, cropped or padded black), then Image Rotation and Image Horizontal Flip.
 /// </summary>
-public static class PresentationStateRenderer
+internal static class PresentationStateRenderer
 {
     public static DicomDisplayImage Render(DicomPixelData frame, GrayscalePresentationState state, DisplaySettings settings,
         Action<string>? warn = null)
