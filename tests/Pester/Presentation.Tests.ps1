@@ -57,7 +57,7 @@ Describe 'Overlay planes' -Skip:(-not $CorpusPresent) {
 
     It 'refuses an -OverlayColor that is not a colour before reading any file' {
         { ConvertTo-WindowedImage -LiteralPath $Mr -OverlayColor 'notacolour' -ErrorAction Stop } |
-            Should -Throw -ErrorId 'InvalidOverlayColor,DicomTools.Commands.ConvertToWindowedImageCommand'
+            Should -Throw -ErrorId 'InvalidOverlayColor,DicomTools.ConvertToWindowedImageCommand'
     }
 }
 
@@ -97,6 +97,6 @@ Describe 'Grayscale Softcopy Presentation States' -Skip:(-not $CorpusPresent -or
 
     It 'stops before reading any image when the state cannot be read' {
         { ConvertTo-WindowedImage -LiteralPath $Image -PresentationState $Image -ErrorAction Stop } |
-            Should -Throw -ErrorId 'PresentationStateError,DicomTools.Commands.ConvertToWindowedImageCommand'
+            Should -Throw -ErrorId 'PresentationStateError,DicomTools.ConvertToWindowedImageCommand'
     }
 }
