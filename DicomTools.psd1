@@ -1,6 +1,6 @@
 @{
     # DICOM to correctly displayed images: header inspection, pixel decoding, standard windowing, export.
-    RootModule           = 'DicomTools.dll'
+    RootModule           = 'DicomTools.psm1'
     ModuleVersion        = '0.1.0'
     GUID                 = '94483708-d13a-4855-9d0c-c8bb3f229e91'
     Author               = 'DicomTools contributors'
@@ -9,7 +9,7 @@
     Description          = 'Reads DICOM medical images and renders them as the standard says (Modality LUT, VOI window or LUT, presentation), then exports PNG/JPEG/TIFF. Binary cmdlets, no external tools.'
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
-    CmdletsToExport      = @('Get-DicomInfo', 'Get-DicomPixelData', 'ConvertTo-WindowedImage', 'Export-DicomImage')
+    CmdletsToExport      = @('Get-DicomInfo', 'Get-DicomPixelData', 'ConvertTo-WindowedImage', 'Export-DicomImage', 'Show-DicomImage')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

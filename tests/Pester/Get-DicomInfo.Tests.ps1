@@ -194,3 +194,27 @@ Describe 'Get-DicomInfo path handling' {
         (Get-DicomInfo -Path ($odd -replace '\[', '`[' -replace '\]', '`]')).Modality | Should -Be 'CT' -Because 'escaped wildcard characters in -Path name the file literally'
     }
 }
+
+Describe 'Get-DicomInfo on files real scanners got wrong' {
+    BeforeAll {
+        $faults = Join-Path $PSScriptRoot '../fixtures/faults'
+    }
+
+    It 'lists the elements after Pixel Data by tag' {
+        $info = Get-DicomInfo -LiteralPath (Join-Path $faults 'trailing.native.dcm')
+        $info['E029,1001'] | Should -Be 'after the image'
+        $info['(FFFC,FFFC)'] | Should -Not -BeNullOrEmpty
+        @($info.Elements | Where-Object { $_.Tag.Group -eq 0xFFFA }).Count | Should -Be 1
+    }
+
+    It 'keeps an Instance Number past the IS range as a long that sorts with the others' {
+        $long = Get-DicomInfo -LiteralPath (Join-Path $faults 'islong.dcm')
+        $small = Get-DicomInfo -LiteralPath (Join-Path $faults 'novr.dcm') -WarningAction SilentlyContinue
+        $long.InstanceNumber | Should -Be 1160501010100
+        $long.InstanceNumber | Should -BeOfType [long]
+        $small.InstanceNumber | Should -BeOfType [long]
+        $long.Warnings | Should -Match 'outside the 32-bit range of IS'
+        @($long, $small | Sort-Object InstanceNumber | ForEach-Object Name) | Should -Be @('novr.dcm', 'islong.dcm')
+        @($long, $small | Where-Object InstanceNumber -eq 1).Count | Should -Be 1
+    }
+}

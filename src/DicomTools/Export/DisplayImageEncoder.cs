@@ -39,6 +39,14 @@ internal static class DisplayImageEncoder
             PngWriter.Write8(image.Pixels, image.Width, image.Height, samplesPerPixel, output, options.CompressionLevel);
             return;
         }
+        if (format == ImageFormat.Gif)
+        {
+            // One frame through the animation writer: the same palettes and the same exact greys.
+            var gif = new AnimatedGifWriter(output, image.Width, image.Height, samplesPerPixel, loops: 0, animated: false);
+            gif.AddFrame(image.Pixels, 0);
+            gif.Finish();
+            return;
+        }
         if (image.IsColor)
         {
             using Image<Rgb24> rgb = Image.LoadPixelData<Rgb24>(image.Pixels, image.Width, image.Height);

@@ -195,7 +195,42 @@ internal sealed class FrameSource
         return (start, length);
     }
 
+    /// <summary>
+    /// OW Pixel Data of a big-endian syntax is a stream of 16-bit big-endian words (PS3.5 7.3, 8.1.1, A.3), so
+    /// samples narrower than a word (8 or 1 bit) lie with each byte pair swapped. OB is a byte stream, never swapped;
+    /// 16- and 32-bit samples are byte-swapped whole by <see cref="SampleUnpacker"/>.
+    /// </summary>
+    public bool HasSwappedBytePairs => IsBigEndianNative && _pixelData.VR == DicomVR.OW && Geometry.BitsAllocated < 16;
+
     private void CopyNative(long start, Span<byte> destination)
+    {
+        if (!HasSwappedBytePairs)
+        {
+            CopyStored(start, destination);
+            return;
+        }
+        // Read whole words around the frame (a frame may start or end inside one), swap each pair, keep the slice.
+        // A word cut short by the end of the data (an odd length without its padding byte) reads as zero there.
+        var alignedStart = start & ~1L;
+        var alignedLength = (int)(((start + destination.Length + 1) & ~1L) - alignedStart);
+        var available = _pixelData.IsValueLoaded ? _pixelData.RawValue.Length : _pixelData.AvailableLength;
+        var words = System.Buffers.ArrayPool<byte>.Shared.Rent(alignedLength);
+        try
+        {
+            var window = words.AsSpan(0, alignedLength);
+            var present = (int)Math.Min(alignedLength, available - alignedStart);
+            window[present..].Clear();
+            CopyStored(alignedStart, window[..present]);
+            for (var i = 0; i + 1 < window.Length; i += 2) (window[i], window[i + 1]) = (window[i + 1], window[i]);
+            window.Slice((int)(start - alignedStart), destination.Length).CopyTo(destination);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(words);
+        }
+    }
+
+    private void CopyStored(long start, Span<byte> destination)
     {
         if (_pixelData.IsValueLoaded) _pixelData.RawValue.Span.Slice((int)start, destination.Length).CopyTo(destination);
         else File.ReadAt(_pixelData.ValueOffset + start, destination);

@@ -144,7 +144,7 @@ internal static class ExportTestSupport
     /// Decodes an image file with PIL and returns its mode and its samples (uint8 or uint16 as stored), with the
     /// array shape. Skips the test only when Python, PIL or numpy is not installed.
     /// </summary>
-    public static (string Mode, int[] Shape, ushort[] Samples) DecodeWithPil(byte[] file, string extension)
+    public static (string Mode, int[] Shape, ushort[] Samples) DecodeWithPil(byte[] file, string extension, string? convertTo = null)
     {
         ReferenceTools.RequirePython("numpy", "PIL");
         string directory = Directory.CreateTempSubdirectory("dicomtools-pil-").FullName;
@@ -153,10 +153,12 @@ internal static class ExportTestSupport
             string input = Path.Combine(directory, "image" + extension);
             string output = Path.Combine(directory, "samples.u16");
             File.WriteAllBytes(input, file);
-            const string script =
+            string script =
                 "import sys, numpy as np\n" +
                 "from PIL import Image\n" +
-                "im = Image.open(sys.argv[1]); a = np.array(im)\n" +
+                "im = Image.open(sys.argv[1])\n" +
+                (convertTo is null ? "" : $"im = im.convert('{convertTo}')\n") +
+                "a = np.array(im)\n" +
                 "a.astype('<u2').tofile(sys.argv[2])\n" +
                 "print(im.mode + ' ' + ' '.join(str(n) for n in a.shape))\n";
             string stdout = RunPython(script, input, output);
