@@ -311,7 +311,7 @@ Describe 'Examples run on sample files' -Skip:(-not $CorpusPresent) {
         # The files the examples name: CT phantoms written by the module's own writer, and real MR / CR files from
         # the corpus under the names the help uses.
         $script:Template = Join-Path ([IO.Path]::GetTempPath()) "dicomtools-help-$([guid]::NewGuid().ToString('N'))"
-        New-Item -ItemType Directory -Path "$Template/scans", "$Template/archive/2026-01", "$Template/archive/old" | Out-Null
+        New-Item -ItemType Directory -Path "$Template/scans", "$Template/samples", "$Template/archive/2026-01", "$Template/archive/old" | Out-Null
         $series = '2.25.' + (Get-Random -Minimum 100000000 -Maximum 999999999)
         (Get-ModuleType DicomTools.Samples.CtPhantom)::Write("$Template/scans/ct_0.dcm", 512, 0, $series, $null)
         (Get-ModuleType DicomTools.Samples.CtPhantom)::Write("$Template/scans/ct_1.dcm", 512, 1, $series, $null)
@@ -319,6 +319,8 @@ Describe 'Examples run on sample files' -Skip:(-not $CorpusPresent) {
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'derived__MR_small_window_and_voilut.dcm') -Destination "$Template/scans/mr_voilut.dcm"
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'dwv__gdcm-CR-MONO1-10-chest.dcm') -Destination "$Template/scans/cr_chest.dcm"
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'pydicom__MR_small.dcm') -Destination "$Template/scans/knee [left].dcm"
+        Copy-Item -LiteralPath (Join-Path $CorpusDir 'fodicom__D_CLUNIE_CT1_RLE_FRAGS.dcm') -Destination "$Template/samples/ct_padded.dcm"
+        Copy-Item -LiteralPath (Join-Path $CorpusDir 'pydicomdata__MR-SIEMENS-DICOM-WithOverlays.dcm') -Destination "$Template/samples/mr_overlay.dcm"
         (Get-ModuleType DicomTools.Samples.CtPhantom)::Write("$Template/archive/2026-01/IM0001.dcm", 256, 0, $null, $null)
         (Get-ModuleType DicomTools.Samples.CtPhantom)::Write("$Template/archive/2026-01/IM0002.dcm", 256, 1, $null, $null)
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'pydicom__MR_small.dcm') -Destination "$Template/archive/old/IM0001.dcm"

@@ -92,7 +92,8 @@ namespace DicomToolsTests {
     }
 
     function Test-Rendering($File, $Variant, $Reference, $Fallback) {
-        $arguments = @{ LiteralPath = (Join-Path $CorpusDir $File); Frame = 0 }
+        # The references ignore pixel padding and draw no overlays (dcmj2pnm -O).
+        $arguments = @{ LiteralPath = (Join-Path $CorpusDir $File); Frame = 0; IgnorePadding = $true; NoOverlays = $true }
         switch ($Variant) {
             'window1' { $arguments.WindowIndex = 0 }
             'minmax' { $arguments.AutoWindow = 'MinMax' }

@@ -3,6 +3,7 @@ using System.Management.Automation;
 using System.Management.Automation.Language;
 using DicomTools.Dicom;
 using DicomTools.Imaging;
+using DicomTools.Imaging.Presentation;
 using DicomTools.Pixels;
 using DicomTools.Commands;
 
@@ -85,8 +86,35 @@ public sealed class ConvertToWindowedImageCommand : ParallelFrameCmdlet<DicomDis
     [Parameter]
     public SwitchParameter Invert { get; set; }
 
-    protected override void Prepare() =>
-        _settings = DisplaySettingsBinder.Build(this, WindowIndex, WindowName, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert);
+    /// <summary>Treat Pixel Padding Value pixels as image: counted by -AutoWindow and windowed, instead of left out
+    /// and shown black.</summary>
+    [Parameter]
+    public SwitchParameter IgnorePadding { get; set; }
+
+    /// <summary>Leave the overlay planes (60xx) out; by default they are burned in.</summary>
+    [Parameter]
+    public SwitchParameter NoOverlays { get; set; }
+
+    /// <summary>Colour of overlays burned into colour images: a name (Red, Yellow...), #RRGGBB or R,G,B. Default
+    /// white. Grey images show overlays white.</summary>
+    [Parameter]
+    [ValidateNotNullOrEmpty]
+    public string? OverlayColor { get; set; }
+
+    /// <summary>A Grayscale Softcopy Presentation State (path or Get-DicomInfo object) to apply to the images it
+    /// references: its window, Presentation LUT Shape, activated overlays, shutters, displayed area and rotation.</summary>
+    [Parameter]
+    [ValidateNotNull]
+    public object? PresentationState { get; set; }
+
+    private GrayscalePresentationState? _state;
+
+    protected override void Prepare()
+    {
+        _settings = DisplaySettingsBinder.Build(this, WindowIndex, WindowName, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert)
+            with { IgnorePadding = IgnorePadding, NoOverlays = NoOverlays, OverlayColor = DisplaySettingsBinder.Color(this, OverlayColor) };
+        _state = PresentationStateLoader.Load(this, PresentationState);
+    }
 
     internal override IEnumerable<FrameJob> Jobs() => ParameterSetName switch
     {
@@ -96,7 +124,7 @@ public sealed class ConvertToWindowedImageCommand : ParallelFrameCmdlet<DicomDis
     };
 
     internal override DicomDisplayImage Work(FrameJob job, List<string> warnings, CancellationToken token) =>
-        job.Render(_settings, warnings);
+        _state is null ? job.Render(_settings, warnings) : PresentationStateRenderer.Render(job.Decode(), _state, _settings, warnings.Add);
 
     internal override void WriteResult(FrameJob job, DicomDisplayImage image) => WriteObject(image);
 }
@@ -142,6 +170,17 @@ internal static class DisplaySettingsBinder
             Function = function,
             Invert = invert,
         };
+    }
+
+    /// <summary>The -OverlayColor value as a colour (white when not given); an unknown colour stops the command.</summary>
+    public static System.Drawing.Color Color(PSCmdlet cmdlet, string? text)
+    {
+        if (text is null) return System.Drawing.Color.White;
+        if (!OverlayColors.TryParse(text, out var color))
+            cmdlet.ThrowTerminatingError(new ErrorRecord(new ArgumentException(
+                $"-OverlayColor '{text}' is not a colour: give a name (Red, Yellow...), #RRGGBB or R,G,B with values 0-255."),
+                "InvalidOverlayColor", ErrorCategory.InvalidArgument, text));
+        return color;
     }
 
     private static void Fail(PSCmdlet cmdlet, string message) =>

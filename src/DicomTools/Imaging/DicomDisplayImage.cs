@@ -31,6 +31,15 @@ public sealed class DicomDisplayImage
     public string? VoiSource { get; init; }
     /// <summary>True when the output was inverted (MONOCHROME1 or INVERSE, flipped by -Invert).</summary>
     public bool Inverted { get; init; }
+    /// <summary>The stored-value padding range shown black and left out of min-max / percentile windows; null when
+    /// the file has none or -IgnorePadding was given.</summary>
+    public PixelPadding? Padding { get; init; }
+    /// <summary>The overlay planes burned into <see cref="Pixels"/> (group, type, description); empty when the file
+    /// has none or -NoOverlays was given.</summary>
+    public IReadOnlyList<OverlayBitmap> Overlays { get; init; } = Array.Empty<OverlayBitmap>();
+    /// <summary>Path of the Grayscale Softcopy Presentation State applied (its window, shutters, displayed area and
+    /// rotation are in <see cref="Pixels"/>); null when none was.</summary>
+    public string? PresentationState { get; init; }
 
     public DicomPixelData? Source { get; init; }
     public DisplaySettings? Settings { get; init; }

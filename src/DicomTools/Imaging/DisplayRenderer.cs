@@ -29,6 +29,10 @@ internal static class DisplayRenderer
                 warn?.Invoke($"windowing does not apply to colour images ({frame.PhotometricInterpretation}); ignored");
             if (settings.Invert)
                 warn?.Invoke($"inversion applies to greyscale images, not {frame.PhotometricInterpretation}; ignored");
+            var rgb = ColorRenderer.Render(frame, sampleCount, warn);
+            var c = settings.OverlayColor;
+            var drawnOnColour = settings.NoOverlays ? Array.Empty<OverlayBitmap>()
+                : OverlayBurner.Burn(frame.Overlays, rgb.AsSpan(), frame.Columns, frame.Rows, stackalloc byte[] { c.R, c.G, c.B });
             return new DicomDisplayImage
             {
                 Path = frame.Path,
@@ -37,7 +41,8 @@ internal static class DisplayRenderer
                 Width = frame.Columns,
                 Height = frame.Rows,
                 IsColor = true,
-                Pixels = ColorRenderer.Render(frame, sampleCount, warn),
+                Pixels = rgb,
+                Overlays = drawnOnColour,
                 Source = frame,
                 Settings = settings,
             };
@@ -46,6 +51,8 @@ internal static class DisplayRenderer
         var (pipeline, voi) = Plan(frame, settings, byte.MaxValue, sampleCount, warn);
         var grey = new byte[sampleCount];
         Apply(frame, sampleCount, pipeline, grey.AsSpan());
+        var drawn = settings.NoOverlays ? Array.Empty<OverlayBitmap>()
+            : OverlayBurner.Burn(frame.Overlays, grey.AsSpan(), frame.Columns, frame.Rows, stackalloc byte[] { byte.MaxValue });
         return new DicomDisplayImage
         {
             Path = frame.Path,
@@ -60,6 +67,8 @@ internal static class DisplayRenderer
             VoiFunction = voi.Function,
             VoiSource = voi.Source,
             Inverted = pipeline.Invert,
+            Padding = pipeline.Padding,
+            Overlays = drawn,
             Source = frame,
             Settings = settings,
         };
@@ -79,6 +88,8 @@ internal static class DisplayRenderer
         var (pipeline, _) = Plan(frame, settings, ushort.MaxValue, sampleCount, warn);
         var grey = new ushort[sampleCount];
         Apply(frame, sampleCount, pipeline, grey.AsSpan());
+        if (!settings.NoOverlays)
+            OverlayBurner.Burn(frame.Overlays, grey.AsSpan(), frame.Columns, frame.Rows, stackalloc ushort[] { ushort.MaxValue });
         return grey;
     }
 
@@ -96,8 +107,12 @@ internal static class DisplayRenderer
     {
         var modality = ModalityStage.For(frame, warn);
         var voi = VoiSelector.Select(frame, settings, modality, sampleCount, warn);
-        return (new GreyPipeline(modality, voi.Stage, ShouldInvert(frame, settings), outputMax), voi);
+        return (new GreyPipeline(modality, voi.Stage, ShouldInvert(frame, settings), outputMax, PaddingShown(frame, settings)), voi);
     }
+
+    /// <summary>The padding range rendering leaves out of the window (null when none or -IgnorePadding).</summary>
+    internal static PixelPadding? PaddingShown(DicomPixelData frame, DisplaySettings settings) =>
+        settings.IgnorePadding || frame.IsColor ? null : frame.Padding;
 
     private static void Apply<TOut>(DicomPixelData frame, int count, GreyPipeline pipeline, Span<TOut> destination)
         where TOut : unmanaged

@@ -13,7 +13,7 @@ namespace DicomTools;
 /// explicit window, and shapes min-max / percentile windows (LINEAR and LINEAR_EXACT map the low value to black and
 /// the high one to white either way). Colour images ignore every VOI setting.
 /// </remarks>
-public sealed class DisplaySettings
+public sealed record DisplaySettings
 {
     /// <summary>The standard's defaults (no choice made).</summary>
     public static DisplaySettings Default { get; } = new();
@@ -38,6 +38,14 @@ public sealed class DisplaySettings
     public VoiLutFunction? Function { get; init; }
     /// <summary>Flips the inversion the file asks for.</summary>
     public bool Invert { get; init; }
+    /// <summary>Treat Pixel Padding Value / Range Limit pixels as image: counted by min-max and percentile windows
+    /// and passed through the window, instead of left out and shown black (the default, PS3.3 C.7.5.1.1.2).</summary>
+    public bool IgnorePadding { get; init; }
+    /// <summary>Leave the overlay planes (60xx) out instead of burning them in.</summary>
+    public bool NoOverlays { get; init; }
+    /// <summary>Colour of burned-in overlays on colour images (white by default). Grey images draw overlays at the
+    /// display maximum (white).</summary>
+    public System.Drawing.Color OverlayColor { get; init; } = System.Drawing.Color.White;
 }
 
 public enum AutoWindowMode

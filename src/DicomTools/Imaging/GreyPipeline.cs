@@ -81,12 +81,15 @@ internal sealed record VoiStage(
 /// <summary>
 /// Stored value to display level: modality, VOI and presentation composed in double precision and rounded once
 /// (floor(v + 0.5), clamped). Inversion is applied to the rounded level (max - level), exactly as the reference
-/// renderings do, so an inverted image is the exact complement of the plain one.
+/// renderings do, so an inverted image is the exact complement of the plain one. Stored values in
+/// <see cref="Padding"/> skip every stage and show black (level 0) whether or not the image is inverted; being part
+/// of the record, the padding is part of the cached table's key, so the table does the test, not a per-pixel branch.
 /// </summary>
-internal sealed record GreyPipeline(ModalityStage Modality, VoiStage Voi, bool Invert, int OutputMax)
+internal sealed record GreyPipeline(ModalityStage Modality, VoiStage Voi, bool Invert, int OutputMax, PixelPadding? Padding = null)
 {
     public int Level(double stored)
     {
+        if (Padding is not null && Padding.Contains(stored)) return 0;
         int level = RoundToLevel(Voi.Apply(Modality.Apply(stored), OutputMax), OutputMax);
         return Invert ? OutputMax - level : level;
     }

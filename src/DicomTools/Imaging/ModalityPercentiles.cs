@@ -16,13 +16,14 @@ internal static class ModalityPercentiles
     /// linear interpolation between the two nearest ranks (rank p/100 x (n - 1), numpy's default definition).
     /// </summary>
     internal static (double Low, double High) Percentiles(Array pixels, int count, int bitsStored, ModalityStage modality,
-        double low, double high)
+        double low, double high, PixelPadding? padding = null)
     {
         if (StoredDomain.For(pixels, bitsStored) is { } domain)
         {
             int[] histogram = ModalityValues.Histogram(pixels, count, domain);
             try
             {
+                ModalityValues.ClearPadding(histogram, domain, padding);
                 int distinct = 0;
                 for (int i = 0; i < domain.Length; i++)
                     if (histogram[i] != 0) distinct++;
@@ -46,7 +47,7 @@ internal static class ModalityPercentiles
                 ArrayPool<int>.Shared.Return(histogram);
             }
         }
-        double[] sorted = FiniteModalityValues(pixels, count, modality);
+        double[] sorted = FiniteModalityValues(pixels, count, modality, padding);
         Array.Sort(sorted);
         var cumulative = new long[sorted.Length];
         for (int i = 0; i < cumulative.Length; i++) cumulative[i] = i + 1;
@@ -73,7 +74,7 @@ internal static class ModalityPercentiles
         return values[Math.Min(index, values.Length - 1)];
     }
 
-    private static double[] FiniteModalityValues(Array pixels, int count, ModalityStage modality)
+    private static double[] FiniteModalityValues(Array pixels, int count, ModalityStage modality, PixelPadding? padding)
     {
         var kind = SampleKinds.Of(pixels);
         var values = new double[count];
@@ -81,7 +82,7 @@ internal static class ModalityPercentiles
         for (int i = 0; i < count; i++)
         {
             double stored = SampleKinds.At(pixels, kind, i);
-            if (double.IsFinite(stored)) values[n++] = modality.Apply(stored);
+            if (double.IsFinite(stored) && padding?.Contains(stored) != true) values[n++] = modality.Apply(stored);
         }
         return n == count ? values : values[..n];
     }

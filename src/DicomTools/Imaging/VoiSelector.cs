@@ -31,7 +31,7 @@ internal static class VoiSelector
         if (settings.Center is double center && settings.Width is double width)
         {
             string source = settings.PresetName is { Length: > 0 } preset ? $"preset {preset}" : $"window {Number(center)}/{Number(width)}";
-            return WindowOrMinMax(frame, center, width, settings.Function ?? VoiLutFunction.Linear, source, warn);
+            return WindowOrMinMax(frame, settings, center, width, settings.Function ?? VoiLutFunction.Linear, source, warn);
         }
         if (settings.WindowIndex is int windowIndex)
         {
@@ -39,14 +39,14 @@ internal static class VoiSelector
                 throw new DisplaySettingsException(
                     $"window index {windowIndex} is out of range: {FrameChecks.Where(frame)} has {Plural(windowCount, "window")}"
                     + (windowCount > 0 ? $" (indexes 0..{windowCount - 1})" : ""));
-            return FileWindow(frame, windowIndex, settings.Function, warn);
+            return FileWindow(frame, settings, windowIndex, settings.Function, warn);
         }
         if (settings.WindowName is { } pattern)
         {
             var matcher = NamePattern(pattern);
             for (int i = 0; i < windowCount; i++)
                 if (i < frame.WindowCenterWidthExplanation.Length && matcher.IsMatch(frame.WindowCenterWidthExplanation[i]?.Trim() ?? ""))
-                    return FileWindow(frame, i, settings.Function, warn);
+                    return FileWindow(frame, settings, i, settings.Function, warn);
             for (int i = 0; i < luts.Length; i++)
             {
                 if (!matcher.IsMatch(luts[i].Explanation?.Trim() ?? "")) continue;
@@ -69,29 +69,30 @@ internal static class VoiSelector
         switch (settings.AutoWindow)
         {
             case AutoWindowMode.MinMax:
-                return MinMax(frame, settings.Function);
+                return MinMax(frame, settings, settings.Function);
             case AutoWindowMode.Percentile:
             {
                 double low = settings.PercentileLow, high = settings.PercentileHigh;
                 if (!(low >= 0 && low < high && high <= 100))
                     throw new DisplaySettingsException(
                         $"percentiles must satisfy 0 <= PercentileLow < PercentileHigh <= 100; got {Number(low)}-{Number(high)}");
-                var (lo, hi) = ModalityPercentiles.Percentiles(frame.Pixels, sampleCount, frame.BitsStored, modality, low, high);
+                var (lo, hi) = ModalityPercentiles.Percentiles(frame.Pixels, sampleCount, frame.BitsStored, modality, low, high,
+                    DisplayRenderer.PaddingShown(frame, settings));
                 return Range(lo, hi, settings.Function, $"percentile {Number(low)}-{Number(high)}");
             }
         }
 
-        if (windowCount > 0) return FileWindow(frame, 0, settings.Function, warn);
+        if (windowCount > 0) return FileWindow(frame, settings, 0, settings.Function, warn);
         if (luts.Length > 0)
         {
             if (settings.Function is not null)
                 warn?.Invoke("a VOI LUT Function applies to windows, not to a VOI LUT; ignored");
             return Lut(frame, luts[0], 0, modality, warn);
         }
-        return MinMax(frame, settings.Function);
+        return MinMax(frame, settings, settings.Function);
     }
 
-    private static VoiChoice FileWindow(DicomPixelData frame, int index, VoiLutFunction? overrideFunction, Action<string>? warn)
+    private static VoiChoice FileWindow(DicomPixelData frame, DisplaySettings settings, int index, VoiLutFunction? overrideFunction, Action<string>? warn)
     {
         VoiLutFunction function;
         if (overrideFunction is { } chosen)
@@ -100,10 +101,10 @@ internal static class VoiSelector
             warn?.Invoke($"VOI LUT Function '{frame.VOILUTFunction?.Trim()}' is not LINEAR, LINEAR_EXACT or SIGMOID; using LINEAR");
         string? explanation = index < frame.WindowCenterWidthExplanation.Length ? frame.WindowCenterWidthExplanation[index]?.Trim() : null;
         string source = $"file window {index + 1}" + (string.IsNullOrEmpty(explanation) ? "" : $" ({explanation})");
-        return WindowOrMinMax(frame, frame.WindowCenter[index], frame.WindowWidth[index], function, source, warn);
+        return WindowOrMinMax(frame, settings, frame.WindowCenter[index], frame.WindowWidth[index], function, source, warn);
     }
 
-    private static VoiChoice WindowOrMinMax(DicomPixelData frame, double center, double width, VoiLutFunction function,
+    private static VoiChoice WindowOrMinMax(DicomPixelData frame, DisplaySettings settings, double center, double width, VoiLutFunction function,
         string source, Action<string>? warn)
     {
         if (!VoiStage.IsValidWindow(center, width, function))
@@ -111,13 +112,21 @@ internal static class VoiSelector
             warn?.Invoke(double.IsFinite(center)
                 ? $"window width {Number(width)} is invalid for {function.ToDicomTerm()}; using min-max"
                 : $"window center {Number(center)} is invalid; using min-max");
-            return MinMax(frame, null);
+            return MinMax(frame, settings, null);
         }
         return new VoiChoice(VoiStage.Window(center, width, function), center, width, function.ToDicomTerm(), source);
     }
 
-    private static VoiChoice MinMax(DicomPixelData frame, VoiLutFunction? function) =>
-        Range(frame.ModalityMinimum, frame.ModalityMaximum, function, "min-max");
+    /// <summary>Min-max over the image: padding left out (the frame's cached range) unless the settings say to count it.</summary>
+    private static VoiChoice MinMax(DicomPixelData frame, DisplaySettings settings, VoiLutFunction? function)
+    {
+        if (settings.IgnorePadding && frame.Padding is not null)
+        {
+            var (min, max) = ModalityValues.Range(frame, includePadding: true);
+            return Range(min, max, function, "min-max");
+        }
+        return Range(frame.ModalityMinimum, frame.ModalityMaximum, function, "min-max");
+    }
 
     /// <summary>
     /// Maps [low, high] onto the output. Reported as DCMTK's min-max window for LINEAR (c = (low + high + 1) / 2,

@@ -47,6 +47,13 @@ public sealed class DicomPixelData
     /// <summary>The file's VOI LUT Function (0028,1056) as written, or null (LINEAR is the default).</summary>
     public string? VOILUTFunction { get; init; }
 
+    /// <summary>Stored values that are padding, not image (Pixel Padding Value / Range Limit, PS3.3 C.7.5.1.1.2);
+    /// null when the file declares none. Left out of <see cref="ModalityMinimum"/> and <see cref="ModalityMaximum"/>.</summary>
+    public PixelPadding? Padding { get; init; }
+
+    /// <summary>The overlay planes (60xx) this frame shows, burned into display images unless turned off.</summary>
+    public IReadOnlyList<OverlayBitmap> Overlays { get; init; } = Array.Empty<OverlayBitmap>();
+
     // Presentation stage (C.11.6).
     public string? PresentationLUTShape { get; init; }
 
@@ -59,10 +66,10 @@ public sealed class DicomPixelData
     // published atomically where a 24-byte struct could be read half-written.
     private System.Runtime.CompilerServices.StrongBox<(double Min, double Max)>? _modalityRange;
 
-    /// <summary>Smallest modality value of the frame (after rescale or Modality LUT), computed on first use.</summary>
+    /// <summary>Smallest modality value of the frame (after rescale or Modality LUT, padding left out), computed on first use.</summary>
     public double ModalityMinimum => (_modalityRange ??= new(ModalityValues.Range(this))).Value.Min;
 
-    /// <summary>Largest modality value of the frame (after rescale or Modality LUT), computed on first use.</summary>
+    /// <summary>Largest modality value of the frame (after rescale or Modality LUT, padding left out), computed on first use.</summary>
     public double ModalityMaximum => (_modalityRange ??= new(ModalityValues.Range(this))).Value.Max;
 
     public bool IsColor => SamplesPerPixel > 1 || PhotometricInterpretation == "PALETTE COLOR";

@@ -11,17 +11,21 @@ namespace DicomTools.Pixels;
 internal static class ModalityValues
 {
     /// <summary>Min and max modality value of the frame (raw sample values for colour). Floating-point samples
-    /// that are NaN or infinite are left out; a frame without any finite sample gives (0, 0).</summary>
-    public static (double Min, double Max) Range(DicomPixelData frame)
+    /// that are NaN or infinite are left out, and so is pixel padding (C.7.5.1.1.2) unless
+    /// <paramref name="includePadding"/>; a frame without any sample left gives (0, 0).</summary>
+    public static (double Min, double Max) Range(DicomPixelData frame, bool includePadding = false)
     {
         int count = FrameChecks.SampleCount(frame);
         var modality = frame.IsColor ? ModalityStage.Identity : ModalityStage.For(frame);
-        return Range(frame.Pixels, count, frame.BitsStored, modality);
+        return Range(frame.Pixels, count, frame.BitsStored, modality, includePadding || frame.IsColor ? null : frame.Padding);
     }
 
-    internal static (double Min, double Max) Range(Array pixels, int count, int bitsStored, ModalityStage modality)
+    internal static (double Min, double Max) Range(Array pixels, int count, int bitsStored, ModalityStage modality,
+        PixelPadding? padding = null)
     {
         if (count == 0) return (0, 0);
+        if (padding is not null)
+            return PaddedMinMax(pixels, count, bitsStored, modality, padding);
         if (modality.Lut is not null)
         {
             // A LUT may be non-monotonic: its extremes are over the stored values present, not the stored extremes.
@@ -118,14 +122,51 @@ internal static class ModalityValues
         }
     }
 
-    private static (double Min, double Max) ModalityMinMaxPerSample(Array pixels, int count, ModalityStage modality)
+    /// <summary>Min and max over the samples outside the padding range: through the stored-value histogram for
+    /// 8/16-bit samples (padding bins emptied), else one pass that skips padding values.</summary>
+    private static (double Min, double Max) PaddedMinMax(Array pixels, int count, int bitsStored, ModalityStage modality,
+        PixelPadding padding)
+    {
+        if (StoredDomain.For(pixels, bitsStored) is not { } domain)
+            return ModalityMinMaxPerSample(pixels, count, modality, padding);
+        int[] histogram = Histogram(pixels, count, domain);
+        try
+        {
+            ClearPadding(histogram, domain, padding);
+            double min = double.PositiveInfinity, max = double.NegativeInfinity;
+            for (int i = 0; i < domain.Length; i++)
+            {
+                if (histogram[i] == 0) continue;
+                double m = modality.Apply(i + domain.Offset);
+                if (m < min) min = m;
+                if (m > max) max = m;
+            }
+            return min <= max ? (min, max) : (0, 0);
+        }
+        finally
+        {
+            ArrayPool<int>.Shared.Return(histogram);
+        }
+    }
+
+    /// <summary>Empties the histogram bins of padding values, so statistics leave them out.</summary>
+    internal static void ClearPadding(int[] histogram, StoredDomain domain, PixelPadding? padding)
+    {
+        if (padding is null) return;
+        long first = Math.Max(domain.Offset, (long)Math.Ceiling(padding.Low));
+        long last = Math.Min(domain.Offset + domain.Length - 1L, (long)Math.Floor(padding.High));
+        for (long v = first; v <= last; v++) histogram[v - domain.Offset] = 0;
+    }
+
+    private static (double Min, double Max) ModalityMinMaxPerSample(Array pixels, int count, ModalityStage modality,
+        PixelPadding? padding = null)
     {
         var kind = SampleKinds.Of(pixels);
         double min = double.PositiveInfinity, max = double.NegativeInfinity;
         for (int i = 0; i < count; i++)
         {
             double stored = SampleKinds.At(pixels, kind, i);
-            if (!double.IsFinite(stored)) continue;
+            if (!double.IsFinite(stored) || padding?.Contains(stored) == true) continue;
             double m = modality.Apply(stored);
             if (m < min) min = m;
             if (m > max) max = m;

@@ -17,6 +17,8 @@ internal sealed class PixelDataReader
     private readonly int _highBit;
     private readonly FrameAttributes _shared;
     private readonly DicomInfo _header;
+    private readonly PixelPadding? _padding;
+    private readonly IReadOnlyList<OverlayPlane> _overlays;
 
     private PixelDataReader(FrameSource source)
     {
@@ -26,6 +28,8 @@ internal sealed class PixelDataReader
         _highBit = PixelGeometry.HighBit(_dataset, source.Geometry);
         _shared = FrameAttributes.ReadShared(_dataset, source.Geometry);
         _header = new DicomInfo(source.File);
+        _padding = PixelPadding.FromDataset(_dataset, source.Geometry, source.IsFloat);
+        _overlays = OverlayPlane.ReadAll(_dataset, source.Geometry, _highBit, !source.IsEncapsulated);
     }
 
     /// <summary>Reads <paramref name="path"/> in full and opens its frames.</summary>
@@ -119,6 +123,8 @@ internal sealed class PixelDataReader
             VoiLuts = _shared.VoiLuts,
             VOILUTFunction = frame.VoiLutFunction,
             PresentationLUTShape = _shared.PresentationLutShape,
+            Padding = _padding,
+            Overlays = FrameOverlays.For(_overlays, index, _source),
             RedPalette = _shared.RedPalette,
             GreenPalette = _shared.GreenPalette,
             BluePalette = _shared.BluePalette,
