@@ -9,16 +9,20 @@
       Demo   Build, write a synthetic CT phantom with the project's own writer, render it twice, print the PNGs.
       Bench  Throughput and memory of the full pipeline and of header scans (against pydicom when installed).
       Fuzz   A longer run of the mutation fuzzer than the one inside Test.
+      Package Build, then out/DicomTools.<version>.nupkg for a folder or NuGet-feed repository (Publish-PSResource).
     Needs only the .NET SDK: run it as `dotnet tool restore && dotnet pwsh ./build.ps1 <Task>`.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Fuzz')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Fuzz', 'Package')]
     [string]$Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
-    [string]$Configuration = 'Release'
+    [string]$Configuration = 'Release',
+
+    # Package: the manifest's ProjectUri (default: the git remote "origin" when it is https).
+    [string]$ProjectUri
 )
 
 $ErrorActionPreference = 'Stop'
@@ -187,10 +191,21 @@ function Invoke-Fuzz {
     Invoke-Native dotnet @('test', (Join-Path $Root 'tests/DicomTools.Tests/DicomTools.Tests.csproj'), '-c', $Configuration, '--nologo', '--filter', 'Category=Fuzz')
 }
 
+function Invoke-Package {
+    # The release build, packed by PowerShell's own publisher into out/ (see tools/package/New-ModulePackage.ps1).
+    Invoke-Build
+    Write-Host '==> Packing DicomTools'
+    $arguments = @{ ModuleFolder = $ModuleOut; OutputDirectory = (Join-Path $Root 'out') }
+    if ($ProjectUri) { $arguments.ProjectUri = $ProjectUri }
+    $package = & (Join-Path $Root 'tools/package/New-ModulePackage.ps1') @arguments
+    Write-Host "Package: $($package.FullName)"
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
     'Fuzz' { Invoke-Fuzz }
+    'Package' { Invoke-Package }
 }
