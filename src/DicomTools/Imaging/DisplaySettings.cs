@@ -33,6 +33,26 @@ public sealed class DisplaySettings
     public VoiLutFunction? Function { get; init; }
     /// <summary>Flips the inversion the file asks for.</summary>
     public bool Invert { get; init; }
+
+    /// <summary>The choice in words, e.g. "preset Lung (-600/1500), function Sigmoid, inversion flipped" or "file default".</summary>
+    public override string ToString()
+    {
+        var parts = new List<string>(3);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (Center is not null && Width is not null)
+        {
+            var window = string.Format(invariant, "{0:0.###}/{1:0.###}", Center, Width);
+            parts.Add(PresetName is null ? $"window {window}" : $"preset {PresetName} ({window})");
+        }
+        else if (WindowIndex is not null) parts.Add($"file window {WindowIndex + 1}");
+        else if (VoiLutIndex is not null) parts.Add($"VOI LUT {VoiLutIndex + 1}");
+        else if (AutoWindow == AutoWindowMode.MinMax) parts.Add("min-max");
+        else if (AutoWindow == AutoWindowMode.Percentile) parts.Add(string.Format(invariant, "percentile {0:0.###}-{1:0.###}", PercentileLow, PercentileHigh));
+        else parts.Add("file default");
+        if (Function is not null) parts.Add($"function {Function.Value}");
+        if (Invert) parts.Add("inversion flipped");
+        return string.Join(", ", parts);
+    }
 }
 
 public enum AutoWindowMode
