@@ -6,7 +6,8 @@
     Tasks:
       Build  (default) Release build, staged as an importable module in out/DicomTools.
       Test   Build, then the C# unit tests and the Pester tests; ends with one line "N passed, M failed".
-      Demo   Build, write a synthetic CT phantom with the project's own writer, render it twice, print the PNGs.
+      Demo   Build, write a synthetic CT phantom with the project's own writer, render it three ways, print the PNGs;
+             -UpdateReadmeImages also rewrites the README's pictures in docs/images.
       Bench  Throughput and memory of the full pipeline and of header scans (against pydicom when installed).
       Fuzz   A longer run of the mutation fuzzer than the one inside Test.
       Package Build, then out/DicomTools.<version>.nupkg for a folder or NuGet-feed repository (Publish-PSResource).
@@ -22,7 +23,10 @@ param(
     [string]$Configuration = 'Release',
 
     # Package: the manifest's ProjectUri (default: the git remote "origin" when it is https).
-    [string]$ProjectUri
+    [string]$ProjectUri,
+
+    # Demo: also rewrite the README's pictures in docs/images from the demo's renderings.
+    [switch]$UpdateReadmeImages
 )
 
 $ErrorActionPreference = 'Stop'
@@ -172,7 +176,9 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Invoke-Build
-    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/demo/Demo.ps1'), '-ModulePath', "$ModuleOut/DicomTools.psd1", '-OutputDirectory', (Join-Path $Root 'out/demo'))
+    $demoArguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/demo/Demo.ps1'), '-ModulePath', "$ModuleOut/DicomTools.psd1", '-OutputDirectory', (Join-Path $Root 'out/demo'))
+    if ($UpdateReadmeImages) { $demoArguments += '-ImageDirectory', (Join-Path $Root 'docs/images') }
+    Invoke-ChildPwsh $demoArguments
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
