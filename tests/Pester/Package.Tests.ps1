@@ -112,12 +112,18 @@ Import-Module DicomTools
 'EXAMPLES=' + @((Get-Help Get-DicomInfo -Examples).examples.example).Count
 & '$($script:Root)/tools/demo/Demo.ps1' -ModulePath DicomTools -OutputDirectory '$demoOut' *>&1 | Out-Null
 'LOADED=' + ((Get-Module DicomTools).ModuleBase -eq `$module.ModuleBase)
+# The README's way to insist on this DicomTools where another module of the name is installed.
+Remove-Module DicomTools
+`$guid = (Import-PowerShellDataFile '$($script:Root)/DicomTools.psd1').GUID
+Import-Module -FullyQualifiedName @{ ModuleName = 'DicomTools'; Guid = `$guid; ModuleVersion = '$($script:Version)' }
+'BYGUID=' + ((Get-Module DicomTools).ModuleBase -eq `$module.ModuleBase) + ',' + [bool](Get-Command Get-DicomInfo -Module DicomTools)
 "@
         $base = ($output | Where-Object { $_ -like 'BASE=*' }) -replace '^BASE='
         $base | Should -BeLike "$($script:FakeHome)*" -Because 'the module imported by name is the one Install-PSResource put under the (temporary) HOME'
         $output | Should -Contain "VERSION=$($script:Version)"
         [int](($output | Where-Object { $_ -like 'EXAMPLES=*' }) -replace '^EXAMPLES=') | Should -BeGreaterThan 0
         $output | Should -Contain 'LOADED=True'
+        $output | Should -Contain 'BYGUID=True,True'
         Join-Path $base 'en-US/DicomTools.dll-Help.xml' | Should -Exist
         $pngs = @(Get-ChildItem -LiteralPath $demoOut -Filter *.png)
         $pngs.Count | Should -BeGreaterOrEqual 2 -Because 'the demo renders the phantom through the installed module'

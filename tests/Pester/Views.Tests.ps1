@@ -85,6 +85,8 @@ Describe 'Default views at 80 and 120 columns' {
         $rows.Count | Should -Be $Pixels.Count
         for ($i = 0; $i -lt $rows.Count; $i++) {
             $rows[$i] | Should -Match ('{0}/{1}\s+{2}x{3}\s+{4}' -f $Pixels[$i].Frame, $Pixels[$i].NumberOfFrames, $Pixels[$i].Columns, $Pixels[$i].Rows, $Pixels[$i].PhotometricInterpretation)
+            $windows = $Pixels[$i].WindowCenter.Count
+            if ($windows -gt 1) { $rows[$i] | Should -Match ([regex]::Escape(('{0}/{1} +{2}' -f $Pixels[$i].WindowCenter[0], $Pixels[$i].WindowWidth[0], ($windows - 1)))) -Because 'the first window and how many more' }
         }
     }
 
