@@ -77,7 +77,8 @@ internal static class NativeLibraryResolver
         return names;
     }
 
-    private static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
+    /// <summary>The [DllImport] resolver: the handle, or zero to let the runtime's own probing try.</summary>
+    internal static IntPtr Resolve(string libraryName, Assembly assembly, DllImportSearchPath? searchPath)
     {
         // A known codec name ("openjp2", "charls") maps to its per-platform file names; anything else is tried as given.
         var candidates = NativeLibraries.CandidatesFor(libraryName) ?? new[] { libraryName };
