@@ -3,14 +3,14 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using DicomTools.Dicom;
 using JpegLibrary;
 
 namespace DicomTools.Codecs.Jpeg;
 
 /// <summary>
-/// DCT-based JPEG: baseline 8-bit (1.2.840.10008.1.2.4.50), extended 12-bit (.51) and the retired
-/// spectral-selection and full-progression syntaxes (.53, .55), and their arithmetic-coded variants (.52, .54,
-/// .56), decoded to the same samples as IJG libjpeg's defaults (DCMTK dcmdjpeg, GDCM, PIL).
+/// DCT-based JPEG: baseline 8-bit, extended 12-bit and the retired spectral-selection and full-progression
+/// syntaxes, and their arithmetic-coded variants (<see cref="TransferSyntaxes"/>), decoded to the same samples as IJG libjpeg's defaults (DCMTK dcmdjpeg, GDCM, PIL).
 /// JpegLibrary (managed, MIT) does the entropy decoding, which is where the syntaxes differ; its own floating-point
 /// inverse DCT differs from libjpeg's by a level or two, so only its coefficients are used. Progressive frames
 /// keep them in a buffer that is read before JpegLibrary transforms it (<see cref="CoefficientCapturingDecoder"/>);
@@ -32,12 +32,23 @@ public sealed class JpegDctDecoder : IFrameDecoder
 
     public string Name => CodecName;
 
+    /// <summary>Baseline, extended (12-bit) and the retired DCT processes: sequential and progressive, Huffman or
+    /// arithmetic. Hierarchical syntaxes are not supported.</summary>
+    public IReadOnlyList<TransferSyntax> TransferSyntaxes { get; } = new[]
+    {
+        TransferSyntax.JpegBaseline8Bit, TransferSyntax.JpegExtended12Bit, TransferSyntax.JpegExtended35,
+        TransferSyntax.JpegSpectralSelectionNonHierarchical68, TransferSyntax.JpegSpectralSelectionNonHierarchical79,
+        TransferSyntax.JpegFullProgressionNonHierarchical1012, TransferSyntax.JpegFullProgressionNonHierarchical1113,
+    };
+
+    public bool IsFrameStart(ReadOnlySpan<byte> head) => JpegDecoders.StartsWithSoi(head);
+
     /// <summary>SOF markers whose codestreams JpegLibrary decodes: sequential and progressive, Huffman or arithmetic.</summary>
     internal static bool Handles(byte startOfFrame) => startOfFrame is 0xC0 or 0xC1 or 0xC2 or 0xC9 or 0xCA;
 
     public string Decode(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination)
     {
-        JpegOutput.Validate(geometry, destination, CodecName);
+        JpegOutput.Validate(geometry, CodecName);
         JpegFrameInfo frame = JpegFrameInfo.Read(encoded, CodecName);
         if (frame.IsLossless) return JpegDecoders.Lossless.Decode(encoded, geometry, destination);
         CheckSupported(frame, geometry);
