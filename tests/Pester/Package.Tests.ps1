@@ -158,5 +158,11 @@ Get-Content /proc/self/maps | Where-Object { `$_ -match 'libopenjp2' } | ForEach
         $maps = @($output | Where-Object { $_ -like 'MAP=*' } | ForEach-Object { $_ -replace '^MAP=' })
         $maps | Should -Contain (Join-Path $native 'libopenjp2.so.7') -Because 'the copy in the module folder is loaded'
         $maps.Count | Should -Be 1 -Because "only the module's copy is mapped, not also the system's ($($maps -join ', '))"
+
+        # The packer carries the runtimes folder into the package.
+        $packer = Join-Path $script:Root 'tools/package/New-ModulePackage.ps1'
+        $packed = @(Invoke-NewShell "(& '$packer' -ModuleFolder '$copy' -OutputDirectory '$TestDrive/nativepack' -WarningAction SilentlyContinue).FullName")[-1]
+        $zip = [IO.Compression.ZipFile]::OpenRead($packed)
+        try { @($zip.Entries.FullName) | Should -Contain "runtimes/linux-$arch/native/libopenjp2.so.7" } finally { $zip.Dispose() }
     }
 }
