@@ -97,6 +97,9 @@ try {
     $OutputDirectory = (Resolve-Path $OutputDirectory).Path
     $package = Join-Path $OutputDirectory "DicomTools.$version.nupkg"
     if (Test-Path -LiteralPath $package) { Remove-Item -LiteralPath $package -Force }
+    if (-not (Get-Module -ListAvailable Microsoft.PowerShell.PSResourceGet)) {
+        throw 'Packing needs Microsoft.PowerShell.PSResourceGet (part of PowerShell 7.4 and later): run it with `dotnet tool restore && dotnet pwsh ./build.ps1 Package`'
+    }
     Import-Module Microsoft.PowerShell.PSResourceGet -ErrorAction Stop
     $repository = 'DicomToolsBuild-' + [guid]::NewGuid().ToString('N').Substring(0, 12)
     Register-PSResourceRepository -Name $repository -Uri $OutputDirectory -Trusted
