@@ -18,7 +18,7 @@ namespace DicomTools.Codecs.Jpeg;
 /// block grid, each block 64 16-bit coefficients in zig-zag order. The bit-exact tests against dcmdjpeg of the
 /// progressive fixtures would fail if a later JpegLibrary changed it.
 /// </summary>
-internal sealed class CoefficientCapturingDecoder : JpegDecoder
+internal sealed class CoefficientCapturingDecoder : JpegDecoder, IDisposable
 {
     private readonly ComponentPlane[] _planes;
     private readonly LendingPool _pool = new();
@@ -29,6 +29,8 @@ internal sealed class CoefficientCapturingDecoder : JpegDecoder
         MemoryPool = _pool;
         SetOutputWriter(IgnoringWriter.Instance);
     }
+
+    public void Dispose() => _pool.Dispose();
 
     /// <summary>Whether the coefficients were copied (false for a frame whose codestream has no scan).</summary>
     public bool Captured { get; private set; }

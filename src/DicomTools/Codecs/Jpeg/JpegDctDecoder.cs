@@ -26,7 +26,7 @@ namespace DicomTools.Codecs.Jpeg;
 /// A lossless (SOF3) codestream is handed to <see cref="JpegLosslessDecoder"/>: JpegLibrary's lossless
 /// predictors 2, 3, 6 and 7 are wrong.
 /// </summary>
-public sealed class JpegDctDecoder : IFrameDecoder
+internal sealed class JpegDctDecoder : IFrameDecoder
 {
     private const string CodecName = "JPEG";
 
@@ -151,7 +151,7 @@ public sealed class JpegDctDecoder : IFrameDecoder
                 // as all-zero coefficients, as libjpeg's buffer does.
                 QuantizationTables latched = PrepareCodestream(codestream, frame, null);
                 planes = AllocatePlanes(frame, 0);
-                var decoder = new CoefficientCapturingDecoder(planes);
+                using var decoder = new CoefficientCapturingDecoder(planes);
                 decoder.SetInput(new ReadOnlyMemory<byte>(input, 0, encoded.Length));
                 decoder.Decode();
                 if (!decoder.Captured && latched.ComponentTables.Any(t => t is not null))

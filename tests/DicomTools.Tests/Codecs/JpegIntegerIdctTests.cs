@@ -1,0 +1,186 @@
+using DicomTools.Codecs.Jpeg;
+using Xunit;
+
+namespace DicomTools.Tests.Codecs;
+
+/// <summary>
+/// The pieces behind bit-exact DCT decoding, against T.81's own definition of the inverse DCT (A.3.3) computed in
+/// double precision: libjpeg's integer transform as we implement it, and the recovery of integer coefficients from
+/// a block that went through a floating-point inverse DCT at the probe step. Whole-file agreement with libjpeg is
+/// in <see cref="JpegDctDecoderTests"/>.
+/// </summary>
+public sealed class JpegIntegerIdctTests
+{
+    /// <summary>T.81 A.3.3: s(y,x) = 1/4 sum_u sum_v C(u) C(v) S(v,u) cos((2x+1)u pi/16) cos((2y+1)v pi/16).</summary>
+    private static double[] ExactInverse(int[] coefficients, int[] steps)
+    {
+        var samples = new double[64];
+        for (var y = 0; y < 8; y++)
+        for (var x = 0; x < 8; x++)
+        {
+            double sum = 0;
+            for (var v = 0; v < 8; v++)
+            for (var u = 0; u < 8; u++)
+            {
+                var cu = u == 0 ? Math.Sqrt(0.5) : 1;
+                var cv = v == 0 ? Math.Sqrt(0.5) : 1;
+                sum += cu * cv * coefficients[8 * v + u] * steps[8 * v + u]
+                    * Math.Cos((2 * x + 1) * u * Math.PI / 16) * Math.Cos((2 * y + 1) * v * Math.PI / 16);
+            }
+            samples[8 * y + x] = sum / 4;
+        }
+        return samples;
+    }
+
+    private static short[] Transform(int precision, int[] coefficients, int[] steps)
+    {
+        var output = new short[64];
+        IntegerInverseDct.For(precision).Transform(coefficients, steps, new int[64], output, 8);
+        return output;
+    }
+
+    /// <summary>A block such as an encoder makes: a DC term and a few AC terms that fall off with frequency.</summary>
+    private static int[] RandomBlock(Random random, int dcRange, int acRange)
+    {
+        var block = new int[64];
+        block[0] = random.Next(-dcRange, dcRange + 1);
+        for (var i = 1; i < 64; i++)
+        {
+            if (random.Next(3) != 0) continue;
+            var falloff = 1 + i / 8 + i % 8;
+            block[i] = random.Next(-acRange / falloff, acRange / falloff + 1);
+        }
+        return block;
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(12)]
+    public void Integer_transform_is_within_one_level_of_the_exact_inverse_DCT(int precision)
+    {
+        var random = new Random(1180 + precision);
+        var center = 1 << (precision - 1);
+        var max = (1 << precision) - 1;
+        var compared = 0;
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var steps = Enumerable.Range(0, 64).Select(_ => random.Next(1, 12)).ToArray();
+            var coefficients = RandomBlock(random, 8 * center / 12, 4 * center / 12);
+            var exact = ExactInverse(coefficients, steps);
+            // Results 2^P or more away from the centre wrap in libjpeg's range limit (tested below), not clamp.
+            if (exact.Any(v => Math.Abs(v) > 2 * center)) continue;
+            compared++;
+            var actual = Transform(precision, coefficients, steps);
+            for (var i = 0; i < 64; i++)
+            {
+                var expected = Math.Clamp(Math.Round(exact[i]) + center, 0, max);
+                Assert.True(Math.Abs(actual[i] - expected) <= 1, $"trial {trial}, sample {i}: {actual[i]}, exact {exact[i] + center:F3}");
+            }
+        }
+        Assert.True(compared > 1800, $"only {compared} blocks compared");
+    }
+
+    [Theory]
+    [InlineData(8, 4, 129)]    // DC * Q / 8 = 0.5: halves round up
+    [InlineData(8, -4, 128)]   // -0.5 rounds up to 0
+    [InlineData(8, -12, 127)]  // -1.5 rounds up to -1
+    [InlineData(8, 1000, 253)] // 125
+    [InlineData(12, 4, 2049)]
+    [InlineData(12, -12, 2047)]
+    public void Flat_block_is_the_dc_term_over_8_rounded_half_up(int precision, int dc, int expected)
+    {
+        var coefficients = new int[64];
+        coefficients[0] = dc;
+        var steps = Enumerable.Repeat(1, 64).ToArray();
+        Assert.All(Transform(precision, coefficients, steps), s => Assert.Equal(expected, s));
+    }
+
+    [Theory]
+    [InlineData(8, 300 * 8, 255)]    // 300 above the centre: still below 512, clamped high
+    [InlineData(8, 600 * 8, 0)]      // 600 is 600 - 1024 = -424 modulo 4 * 256: clamped low, as libjpeg's table does
+    [InlineData(8, -600 * 8, 255)]   // and the other way round
+    [InlineData(12, 9000 * 8, 0)]    // modulo 4 * 4096: 9000 - 16384
+    public void Far_out_of_range_results_wrap_modulo_four_times_the_sample_range_before_clamping(int precision, int dc, int expected)
+    {
+        // libjpeg range-limits through a table indexed by the result modulo 4 * 2^P, so damaged data far out of
+        // range lands where libjpeg puts it (the table covers 2^P - 2^(P-1) above and below the sample range).
+        var coefficients = new int[64];
+        coefficients[0] = dc;
+        var steps = Enumerable.Repeat(1, 64).ToArray();
+        Assert.All(Transform(precision, coefficients, steps), s => Assert.Equal(expected, s));
+    }
+
+    /// <summary>What JpegLibrary hands out at the probe step: round(IDCT(step * c)) + shift, cut to 16 bits.</summary>
+    private static short[] ProbeOutput(int[] coefficients, int step, int levelShift)
+    {
+        var steps = Enumerable.Repeat(step, 64).ToArray();
+        return ExactInverse(coefficients, steps).Select(v => unchecked((short)((int)Math.Round(v) + levelShift))).ToArray();
+    }
+
+    private static (double Residual, int[] Coefficients) Recover(int precision, short[] probe, short[]? coarse)
+    {
+        var coefficients = new int[64];
+        ReadOnlySpan<short> coarseBlock = coarse is null ? ReadOnlySpan<short>.Empty : coarse;
+        var residual = CoefficientRecovery.For(precision).Recover(probe, coarseBlock, 8, new double[64], coefficients);
+        return (residual, coefficients);
+    }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(12)]
+    public void Coefficients_come_back_exactly_from_a_rounded_probe_block(int precision)
+    {
+        var recovery = CoefficientRecovery.For(precision);
+        var random = new Random(64 + precision);
+        var center = 1 << (precision - 1);
+        var compared = 0;
+        for (var trial = 0; trial < 2000; trial++)
+        {
+            var coefficients = RandomBlock(random, 8 * center, 4 * center);
+            // Blocks whose probe output leaves 16 bits are the next test's subject.
+            var scaled = ExactInverse(coefficients, Enumerable.Repeat(recovery.ProbeStep, 64).ToArray());
+            if (scaled.Max() + recovery.LevelShift > short.MaxValue - 1 || scaled.Min() + recovery.LevelShift < short.MinValue + 1) continue;
+            compared++;
+            var (residual, recovered) = Recover(precision, ProbeOutput(coefficients, recovery.ProbeStep, recovery.LevelShift), null);
+            Assert.True(residual <= CoefficientRecovery.Tolerance, $"trial {trial}: residual {residual:F3}");
+            Assert.Equal(coefficients, recovered);
+        }
+        Assert.True(compared > 1000, $"only {compared} blocks compared");
+    }
+
+    [Fact]
+    public void Flat_block_with_every_sample_on_a_half_is_the_worst_case_and_still_recovered()
+    {
+        // 12-bit step 12: a DC term of 1 is 1.5 in every sample, and all 64 round the same way: the forward DCT is
+        // off by the whole bound of 4.
+        var recovery = CoefficientRecovery.For(12);
+        var coefficients = new int[64];
+        coefficients[0] = 1;
+        var (residual, recovered) = Recover(12, ProbeOutput(coefficients, recovery.ProbeStep, recovery.LevelShift), null);
+        Assert.Equal(4.0, residual, 6);
+        Assert.Equal(coefficients, recovered);
+    }
+
+    [Fact]
+    public void Probe_block_that_wrapped_16_bits_is_flagged_and_recovered_with_the_step_1_decode()
+    {
+        var recovery = CoefficientRecovery.For(12);
+        var random = new Random(16);
+        for (var trial = 0; trial < 200; trial++)
+        {
+            // 2900 levels above the centre in part of the block: 12 * 2900 + 2048 is past 32767.
+            var coefficients = RandomBlock(random, 8 * 2000, 4000);
+            coefficients[0] = 8 * 2600;
+            var probe = ProbeOutput(coefficients, recovery.ProbeStep, recovery.LevelShift);
+            var coarse = ProbeOutput(coefficients, 1, recovery.LevelShift);
+            Assert.True(ExactInverse(coefficients, Enumerable.Repeat(recovery.ProbeStep, 64).ToArray()).Max() + recovery.LevelShift > short.MaxValue,
+                $"trial {trial} does not overflow");
+
+            var (alone, _) = Recover(12, probe, null);
+            Assert.True(alone > CoefficientRecovery.Tolerance, $"trial {trial}: wrapped block passed with residual {alone:F3}");
+            var (residual, recovered) = Recover(12, probe, coarse);
+            Assert.True(residual <= CoefficientRecovery.Tolerance, $"trial {trial}: residual {residual:F3} with the step-1 decode");
+            Assert.Equal(coefficients, recovered);
+        }
+    }
+}
