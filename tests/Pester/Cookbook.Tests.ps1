@@ -9,23 +9,25 @@ BeforeDiscovery {
 BeforeAll {
     . $PSScriptRoot/TestSetup.ps1
     Import-Module $script:ModulePath -Force
+    # The phantom writer is internal: reached through the module's assembly, as tools/demo/Demo.ps1 does.
+    $script:Phantom = [DicomTools.DicomInfo].Assembly.GetType('DicomTools.Samples.CtPhantom', $true)
     $script:Cookbook = Join-Path $PSScriptRoot '../../docs/cookbook'
     function Recipe([string]$Name) { Join-Path $script:Cookbook $Name }
 
     $script:Archive = Join-Path $TestDrive 'archive'
     $study = '2.25.1234567'
     $series = @{ 'day1/series1' = @{ Uid = "$study.1"; Number = '1'; Slices = 5 }; 'day1/series2' = @{ Uid = "$study.2"; Number = '2'; Slices = 3 } }
-    $seriesNumberTag = [DicomTools.Dicom.DicomTags]::SeriesNumber
+    $seriesNumberTag = $script:Phantom.Assembly.GetType("DicomTools.Dicom.DicomTags", $true).GetField("SeriesNumber").GetValue($null)
     foreach ($folder in $series.Keys) {
         New-Item -ItemType Directory -Path (Join-Path $script:Archive $folder) -Force | Out-Null
         for ($slice = 0; $slice -lt $series[$folder].Slices; $slice++) {
             # File names repeat across the two series folders, as in most archives.
-            [DicomTools.Samples.CtPhantom]::Create(64, $slice, $series[$folder].Uid, $study).
-                Add($seriesNumberTag, [DicomTools.Dicom.DicomVR]::IS, [string]$series[$folder].Number).WriteFile((Join-Path $script:Archive "$folder/slice$slice.dcm"))
+            $script:Phantom::Create(64, $slice, $series[$folder].Uid, $study).
+                Add($seriesNumberTag, [DicomTools.DicomVR]::IS, [string]$series[$folder].Number).WriteFile((Join-Path $script:Archive "$folder/slice$slice.dcm"))
         }
     }
     New-Item -ItemType Directory -Path (Join-Path $script:Archive 'day2/cine'), (Join-Path $script:Archive 'day2/notes') -Force | Out-Null
-    [DicomTools.Samples.CtPhantom]::WriteMultiFrame((Join-Path $script:Archive 'day2/cine/cine.dcm'), 64, 4)
+    $script:Phantom::WriteMultiFrame((Join-Path $script:Archive 'day2/cine/cine.dcm'), 64, 4)
     Set-Content -LiteralPath (Join-Path $script:Archive 'day2/notes/readme.txt') -Value 'not a DICOM file'
     $script:Mono1 = @()
     if ($CorpusPresent) {

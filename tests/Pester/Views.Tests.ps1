@@ -10,6 +10,8 @@ BeforeDiscovery {
 BeforeAll {
     . $PSScriptRoot/TestSetup.ps1
     Import-Module $script:ModulePath -Force
+    # The phantom writer is internal: reached through the module's assembly, as tools/demo/Demo.ps1 does.
+    $script:Phantom = [DicomTools.DicomInfo].Assembly.GetType('DicomTools.Samples.CtPhantom', $true)
 
     # Phantom slices under names as long as the corpus's cswado__CTImage.dcm_<syntax>_<uid>.dcm files, plus those
     # files themselves when the corpus is present.
@@ -18,7 +20,7 @@ BeforeAll {
     $longNames = 'CTImage.dcm_DeflatedExplicitVRLittleEndianTransferSyntax_1.2.840.10008.1.2.1.99.dcm',
         'CTImage.dcm_JPEG2000LosslessOnlyTransferSyntax_1.2.840.10008.1.2.4.90.dcm', 'short.dcm'
     $slice = 0
-    foreach ($name in $longNames) { [DicomTools.Samples.CtPhantom]::Write((Join-Path $folder $name), 64, $slice++, $null, $null) }
+    foreach ($name in $longNames) { $script:Phantom::Write((Join-Path $folder $name), 64, $slice++, $null, $null) }
     $script:Files = @(Get-ChildItem -LiteralPath $folder -File | ForEach-Object FullName)
     if ($CorpusPresent) { $script:Files += @(Get-ChildItem -LiteralPath $CorpusDir -Filter 'cswado__CTImage.dcm*' | ForEach-Object FullName) }
     $script:Infos = @(Get-DicomInfo -LiteralPath $script:Files -ErrorAction SilentlyContinue)
