@@ -21,12 +21,12 @@ public static class ImageScaler
 
     /// <summary><paramref name="image"/> fitted into a <paramref name="maxSize"/> square (aspect kept, never
     /// enlarged): the same object when it already fits.</summary>
-    public static Imaging.DicomDisplayImage Fit(Imaging.DicomDisplayImage image, int maxSize)
+    public static DicomDisplayImage Fit(DicomDisplayImage image, int maxSize)
     {
         ArgumentNullException.ThrowIfNull(image);
         var (width, height) = FitWithin(image.Width, image.Height, maxSize);
         if (width == image.Width && height == image.Height) return image;
-        return new Imaging.DicomDisplayImage
+        return new DicomDisplayImage
         {
             Path = image.Path,
             Frame = image.Frame,

@@ -29,7 +29,7 @@ public sealed class DisplaySettings
     /// <summary>Low and high percentiles (0..100) for <see cref="AutoWindowMode.Percentile"/>.</summary>
     public double PercentileLow { get; init; } = 1;
     public double PercentileHigh { get; init; } = 99;
-    /// <summary>A name pattern (wildcards * ? [..], any case): the first stored window whose Window Center & Width
+    /// <summary>A name pattern (wildcards * ? [..], any case): the first stored window whose Window Center &amp; Width
     /// Explanation matches, else the first VOI LUT whose LUT Explanation matches.</summary>
     public string? WindowName { get; init; }
     /// <summary>0-based index into the VOI LUT Sequence (items without entries are not counted).</summary>

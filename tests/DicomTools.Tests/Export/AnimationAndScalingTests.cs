@@ -18,7 +18,7 @@ public class AnimationAndScalingTests
     /// (or RGB) samples one after another.</summary>
     private static (JsonElement Info, byte[] Frames) ReadAnimation(byte[] file, string extension, string mode)
     {
-        Skip.IfNot(ExportTestSupport.PilAvailable, "python3 with PIL and numpy is not available");
+        ReferenceTools.RequirePython("numpy", "PIL");
         string directory = Directory.CreateTempSubdirectory("dicomtools-anim-").FullName;
         try
         {
@@ -35,7 +35,7 @@ public class AnimationAndScalingTests
                 "open(sys.argv[2], 'wb').write(b''.join(frames))\n" +
                 "print(json.dumps({'format': im.format, 'n_frames': getattr(im, 'n_frames', 1), 'size': list(im.size),\n" +
                 "                  'durations': durations, 'loop': im.info.get('loop')}))\n";
-            var start = new ProcessStartInfo(ExportTestSupport.PythonPath) { RedirectStandardOutput = true, RedirectStandardError = true };
+            var start = new ProcessStartInfo(ReferenceTools.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
             start.ArgumentList.Add("-c");
             start.ArgumentList.Add(script);
             start.ArgumentList.Add(input);
@@ -221,12 +221,12 @@ public class AnimationAndScalingTests
 /// <summary>-WindowName: the first stored window whose explanation matches, else the first matching VOI LUT.</summary>
 public class WindowNameTests
 {
-    private static readonly ushort[] Samples = Rendering.TestFrames.Range16(0, 4095);
+    private static readonly ushort[] Samples = DicomTools.Tests.Imaging.TestFrames.Range16(0, 4095);
 
-    private static DicomTools.Pixels.DicomPixelData Frame() => Rendering.TestFrames.Grey(Samples, 12, false,
+    private static DicomTools.DicomPixelData Frame() => DicomTools.Tests.Imaging.TestFrames.Grey(Samples, 12, false,
         centers: new double[] { 1000, 2000, 3000 }, widths: new double[] { 500, 600, 700 },
         explanations: new[] { "SOFT TISSUE", "Lung", "BONE" },
-        voiLuts: new[] { new DicomTools.Pixels.DicomLut(0, 16, Rendering.TestFrames.Range16(0, 4095), "HARDER") });
+        voiLuts: new[] { new DicomTools.DicomLut(0, 16, DicomTools.Tests.Imaging.TestFrames.Range16(0, 4095), "HARDER") });
 
     [Theory]
     [InlineData("lung", 2000.0)]

@@ -33,7 +33,7 @@ public static class TerminalPicture
             TerminalProtocol.Blocks => HalfBlockEncoder.Encode(pixels, width, height, channels),
             _ => throw new ArgumentOutOfRangeException(nameof(protocol), protocol, "Choose Sixel, Kitty, ITerm2 or Blocks."),
         };
-        return caption is null ? picture : Dicom.TextEscaper.Escape(caption) + "\n" + picture;
+        return caption is null ? picture : TextEscaper.Escape(caption) + "\n" + picture;
     }
 }
 
