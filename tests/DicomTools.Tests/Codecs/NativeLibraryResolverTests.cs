@@ -2,7 +2,7 @@ using System.Runtime.InteropServices;
 using DicomTools.Codecs.Native;
 using Xunit;
 
-namespace DicomTools.Tests;
+namespace DicomTools.Tests.Codecs;
 
 /// <summary>Where native codecs come from: the module's runtimes/&lt;rid&gt;/native folder, then beside the
 /// assembly, then the system; [DllImport]-style names resolve through the same resolver. (That a copy in the module
@@ -45,7 +45,7 @@ public sealed class NativeLibraryResolverTests
     {
         // "openjp2" is no file name the system loader knows (Debian ships libopenjp2.so.7 only): the resolver maps it
         // to the platform's candidate names, as it will for a [DllImport("openjp2")].
-        Skip.IfNot(CodecTestFiles.IsAvailable(NativeLibraries.OpenJpeg), NativeLibraries.OpenJpeg.MissingMessage);
+        ReferenceTools.RequireNativeLibrary(NativeLibraries.OpenJpeg);
 
         var handle = NativeLibraryResolver.Resolve("openjp2", typeof(NativeLibraryResolver).Assembly, null);
 

@@ -18,7 +18,11 @@ internal static class NativeLibraryResolver
     private static readonly Lazy<IReadOnlyList<string>> s_moduleDirectories = new(FindModuleDirectories);
 
     /// <summary>Runs when the assembly loads: [DllImport]s of this assembly resolve through <see cref="Resolve"/>.</summary>
+    // CA2255 warns libraries off module initializers; registering the assembly's own resolver before any P/Invoke
+    // can run is the case they exist for, and PowerShell offers no other hook that runs first.
+#pragma warning disable CA2255
     [ModuleInitializer]
+#pragma warning restore CA2255
     internal static void Register() => NativeLibrary.SetDllImportResolver(s_assembly, Resolve);
 
     /// <summary>The folders searched before the system, most specific first.</summary>
@@ -85,7 +89,7 @@ internal static class NativeLibraryResolver
         return TryLoad(candidates, out var handle, out _) ? handle : IntPtr.Zero;
     }
 
-    private static IReadOnlyList<string> FindModuleDirectories()
+    private static List<string> FindModuleDirectories()
     {
         var location = s_assembly.Location;
         var baseDirectory = string.IsNullOrEmpty(location) ? AppContext.BaseDirectory : Path.GetDirectoryName(location)!;
