@@ -65,7 +65,10 @@ Describe 'The module package' {
     It 'holds the manifest, format file, help, licence and exactly the assemblies DicomTools.dll loads' {
         $files = @(Get-PackageEntries | Where-Object { $_ -notmatch '^(_rels/|package/|\[Content_Types\]\.xml$|DicomTools\.nuspec$)' })
         # The assemblies the module needs: ours and every reference that is neither .NET nor PowerShell itself.
-        $stream = [IO.File]::OpenRead((Join-Path $script:ModuleFolder 'DicomTools.dll'))
+        $main = Get-ChildItem -LiteralPath $script:ModuleFolder -Recurse -Filter DicomTools.dll | Select-Object -First 1
+        $prefix = [IO.Path]::GetRelativePath($script:ModuleFolder, $main.DirectoryName) -replace '\\', '/' -replace '^\.$', ''
+        if ($prefix) { $prefix += '/' }
+        $stream = [IO.File]::OpenRead($main.FullName)
         try {
             $pe = [Reflection.PortableExecutable.PEReader]::new($stream)
             $metadata = [Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
@@ -75,7 +78,13 @@ Describe 'The module package' {
         finally { $stream.Dispose() }
         $needed = @($references | Where-Object { $_ -notmatch '^(System(\..*)?|Microsoft\..*|netstandard|mscorlib)$' } | ForEach-Object { "$_.dll" })
         $needed | Should -Contain 'SixLabors.ImageSharp.dll'
-        $expected = @('DicomTools.dll') + $needed + 'DicomTools.psd1', 'DicomTools.format.ps1xml', 'en-US/DicomTools.dll-Help.xml', 'LICENSE'
+        # Every framework folder holds DicomTools.dll and exactly its references.
+        $folders = @($files | Where-Object { $_ -like '*DicomTools.dll' } | ForEach-Object { $_ -replace 'DicomTools\.dll$', '' })
+        $folders | Should -Contain $prefix
+        $assemblies = foreach ($folder in $folders) { "${folder}DicomTools.dll"; $needed | ForEach-Object { "$folder$_" } }
+        $manifest = Import-PowerShellDataFile (Join-Path $script:ModuleFolder 'DicomTools.psd1')
+        $loader = @(if ($manifest.RootModule -notlike '*.dll') { $manifest.RootModule })
+        $expected = @($assemblies) + $loader + 'DicomTools.psd1', 'DicomTools.format.ps1xml', 'en-US/DicomTools.dll-Help.xml', 'LICENSE'
         ($files | Sort-Object) -join ', ' | Should -Be (($expected | Sort-Object) -join ', ')
     }
 
@@ -98,7 +107,9 @@ Describe 'The module package' {
         $entries = @(Get-PackageEntries)
         foreach ($file in $manifest.FileList) { $entries | Should -Contain $file -Because 'FileList names only what the package holds' }
         # The assembly's version comes from the same place.
-        [Reflection.AssemblyName]::GetAssemblyName((Join-Path $script:ModuleFolder 'DicomTools.dll')).Version.ToString(3) | Should -Be $script:Version
+        foreach ($dll in Get-ChildItem -LiteralPath $script:ModuleFolder -Recurse -Filter DicomTools.dll) {
+            [Reflection.AssemblyName]::GetAssemblyName($dll.FullName).Version.ToString(3) | Should -Be $script:Version
+        }
     }
 
     It 'installs with Install-PSResource from a folder repository and imports by name in a new shell, help and demo included' {

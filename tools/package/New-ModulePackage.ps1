@@ -58,7 +58,9 @@ try {
     # The assemblies: DicomTools.dll and every .dll beside it (the references publish copied: ImageSharp,
     # JpegLibrary). No .pdb, no .deps.json: PowerShell resolves a binary module's references from its folder.
     $files = [Collections.Generic.List[string]]::new()
-    foreach ($dll in Get-ChildItem -LiteralPath $ModuleFolder -Filter *.dll -File) { $files.Add($dll.Name) }
+    # (at the top, or per target framework in net*/ folders beside a loader RootModule).
+    foreach ($dll in Get-ChildItem -LiteralPath $ModuleFolder -Filter *.dll -File -Recurse) { $files.Add([IO.Path]::GetRelativePath($ModuleFolder, $dll.FullName)) }
+    if ($manifest.RootModule -and $manifest.RootModule -notlike '*.dll') { $files.Add($manifest.RootModule) }
     foreach ($format in @($manifest['FormatsToProcess']) + @($manifest['TypesToProcess'])) { if ($format) { $files.Add($format) } }
     foreach ($help in Get-ChildItem -LiteralPath $ModuleFolder -Recurse -File -Filter *-Help.xml) {
         $files.Add([IO.Path]::GetRelativePath($ModuleFolder, $help.FullName))
