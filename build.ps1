@@ -6,20 +6,28 @@
     Tasks:
       Build  (default) Release build, staged as an importable module in out/DicomTools.
       Test   Build, then the C# unit tests and the Pester tests; ends with one line "N passed, M failed, K skipped".
-      Demo   Build, write a synthetic CT phantom with the project's own writer, render it twice, print the PNGs.
+      Demo   Build, write a synthetic CT phantom with the project's own writer, render it three ways, print the PNGs;
+             -UpdateReadmeImages also rewrites the README's pictures in docs/images.
       Bench  Whole-process speed and memory of each job beside its peer (bare shell, pydicom, DCMTK, GDCM): one
              table, raw runs kept in out/bench/runs; -Baseline out/bench/latest.json flags jobs 10% slower; -Quick.
       Fuzz   A longer run of the mutation fuzzer than the one inside Test.
+      Package Build, then out/DicomTools.<version>.nupkg for a folder or NuGet-feed repository (Publish-PSResource).
     Needs only the .NET SDK: run it as `dotnet tool restore && dotnet pwsh ./build.ps1 <Task>`.
 #>
 [CmdletBinding()]
 param(
     [Parameter(Position = 0)]
-    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Fuzz')]
+    [ValidateSet('Build', 'Test', 'Demo', 'Bench', 'Fuzz', 'Package')]
     [string]$Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
     [string]$Configuration = 'Release',
+
+    # Package: the manifest's ProjectUri (default: the git remote "origin" when it is https).
+    [string]$ProjectUri,
+
+    # Demo: also rewrite the README's pictures in docs/images from the demo's renderings.
+    [switch]$UpdateReadmeImages,
 
     # Bench: a latest.json of an earlier run; jobs more than 10% slower than in it are flagged.
     [string]$Baseline,
@@ -199,7 +207,9 @@ function Invoke-Test {
 
 function Invoke-Demo {
     Invoke-Build
-    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/demo/Demo.ps1'), '-ModulePath', "$ModuleOut/DicomTools.psd1", '-OutputDirectory', (Join-Path $Root 'out/demo'))
+    $demoArguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/demo/Demo.ps1'), '-ModulePath', "$ModuleOut/DicomTools.psd1", '-OutputDirectory', (Join-Path $Root 'out/demo'))
+    if ($UpdateReadmeImages) { $demoArguments += '-ImageDirectory', (Join-Path $Root 'docs/images') }
+    Invoke-ChildPwsh $demoArguments
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 
@@ -221,10 +231,21 @@ function Invoke-Fuzz {
     Invoke-Native dotnet @('test', (Join-Path $Root 'tests/DicomTools.Tests/DicomTools.Tests.csproj'), '-c', $Configuration, '--nologo', '--filter', 'Category=Fuzz')
 }
 
+function Invoke-Package {
+    # The release build, packed by PowerShell's own publisher into out/ (see tools/package/New-ModulePackage.ps1).
+    Invoke-Build
+    Write-Host '==> Packing DicomTools'
+    $arguments = @{ ModuleFolder = $ModuleOut; OutputDirectory = (Join-Path $Root 'out') }
+    if ($ProjectUri) { $arguments.ProjectUri = $ProjectUri }
+    $package = & (Join-Path $Root 'tools/package/New-ModulePackage.ps1') @arguments
+    Write-Host "Package: $($package.FullName)"
+}
+
 switch ($Task) {
     'Build' { Invoke-Build }
     'Test' { Invoke-Test }
     'Demo' { Invoke-Demo }
     'Bench' { Invoke-Bench }
     'Fuzz' { Invoke-Fuzz }
+    'Package' { Invoke-Package }
 }

@@ -57,8 +57,10 @@ Describe 'Header text cannot drive the terminal' {
         $info = Get-DicomInfo -LiteralPath $evil
         foreach ($text in ($info | Out-String -Width 300), ($info | Format-List | Out-String -Width 300)) {
             $text | Should -Not -Match "[\x00-\x08\x0B-\x1F\x7F\u202A-\u202E]"
-            $text | Should -Match ([regex]::Escape('Evil\x1B[31mRed'))
+            # The table's PatientName column is 14 wide (the name is cut with an ellipsis), the list shows it all.
+            $text | Should -Match ([regex]::Escape('Evil\x1B[31m'))
         }
+        ($info | Format-List | Out-String -Width 300) | Should -Match ([regex]::Escape('Evil\x1B[31mRed'))
         ($info | Format-List | Out-String -Width 300) | Should -Match ([regex]::Escape('clear\x1B[2J'))
     }
 

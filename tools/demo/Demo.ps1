@@ -1,11 +1,15 @@
 <#
 .SYNOPSIS
-    The main job on the project's own sample: writes a synthetic CT phantom, inspects it, renders it with the window
-    stored in the file and with a preset, and prints the PNG paths. Run through `build.ps1 Demo`.
+    The main job on the project's own sample: writes a synthetic CT phantom, inspects it, renders it three ways
+    (min-max scaling, the window stored in the file, a preset) and prints the PNG paths. Run through `build.ps1 Demo`.
+.PARAMETER ImageDirectory
+    Also write the three renderings there under stable names (docs/images for the README:
+    `build.ps1 Demo -UpdateReadmeImages`).
 #>
 param(
     [Parameter(Mandatory)][string]$ModulePath,
-    [Parameter(Mandatory)][string]$OutputDirectory
+    [Parameter(Mandatory)][string]$OutputDirectory,
+    [string]$ImageDirectory
 )
 $ErrorActionPreference = 'Stop'
 Import-Module $ModulePath -Force
@@ -23,9 +27,22 @@ $info | Format-Table | Out-String | Write-Host
 $info | Select-Object Modality, PatientName, Rows, Columns, BitsStored, RescaleIntercept, RescaleSlope, WindowCenter, WindowWidth, WindowCenterWidthExplanation |
     Format-List | Out-String | Write-Host
 
-Write-Host '--- The window stored in the file (SOFT TISSUE 40/400) ---'
-$stored = Get-DicomInfo -Path $sample | ConvertTo-WindowedImage | Export-DicomImage -Path (Join-Path $OutputDirectory 'phantom_stored_window.png') -PassThru
-Write-Host "PNG: $($stored.FullName)"
-Write-Host '--- The Lung preset (-600/1500) ---'
-$preset = Get-DicomInfo -Path $sample | ConvertTo-WindowedImage -Preset Lung | Export-DicomImage -Path (Join-Path $OutputDirectory 'phantom_lung_preset.png') -PassThru
-Write-Host "PNG: $($preset.FullName)"
+# The seed problem and its answer: min-max scaling spreads 4000 HU over 256 greys; the stored window and a preset
+# show the tissues the reader needs.
+$renderings = @(
+    @{ Title = 'Min-max scaling (what naive converters do)'; File = 'phantom_minmax.png'; Arguments = @{ AutoWindow = 'MinMax' } }
+    @{ Title = 'The window stored in the file (SOFT TISSUE 40/400)'; File = 'phantom_stored_window.png'; Arguments = @{} }
+    @{ Title = 'The Lung preset (-600/1500)'; File = 'phantom_lung_preset.png'; Arguments = @{ Preset = 'Lung' } }
+)
+foreach ($rendering in $renderings) {
+    Write-Host "--- $($rendering.Title) ---"
+    $arguments = $rendering.Arguments
+    $image = Get-DicomInfo -Path $sample | ConvertTo-WindowedImage @arguments
+    $png = $image | Export-DicomImage -Path (Join-Path $OutputDirectory $rendering.File) -PassThru
+    Write-Host "PNG: $($png.FullName)"
+    if ($ImageDirectory) {
+        New-Item -ItemType Directory -Path $ImageDirectory -Force | Out-Null
+        $kept = $image | Export-DicomImage -Path (Join-Path $ImageDirectory $rendering.File) -Force -PassThru
+        Write-Host "     $($kept.FullName)"
+    }
+}

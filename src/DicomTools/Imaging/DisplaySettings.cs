@@ -46,6 +46,29 @@ public sealed record DisplaySettings
     /// <summary>Colour of burned-in overlays on colour images (white by default). Grey images draw overlays at the
     /// display maximum (white).</summary>
     public System.Drawing.Color OverlayColor { get; init; } = System.Drawing.Color.White;
+
+    /// <summary>The choice in words, e.g. "preset Lung (-600/1500), function Sigmoid, inversion flipped" or "file default".</summary>
+    public override string ToString()
+    {
+        var parts = new List<string>(3);
+        var invariant = System.Globalization.CultureInfo.InvariantCulture;
+        if (Center is not null && Width is not null)
+        {
+            var window = string.Format(invariant, "{0:0.###}/{1:0.###}", Center, Width);
+            parts.Add(PresetName is null ? $"window {window}" : $"preset {PresetName} ({window})");
+        }
+        else if (WindowIndex is not null) parts.Add($"file window {WindowIndex + 1}");
+        else if (WindowName is not null) parts.Add($"window named '{WindowName}'");
+        else if (VoiLutIndex is not null) parts.Add($"VOI LUT {VoiLutIndex + 1}");
+        else if (AutoWindow == AutoWindowMode.MinMax) parts.Add("min-max");
+        else if (AutoWindow == AutoWindowMode.Percentile) parts.Add(string.Format(invariant, "percentile {0:0.###}-{1:0.###}", PercentileLow, PercentileHigh));
+        else parts.Add("file default");
+        if (Function is not null) parts.Add($"function {Function.Value}");
+        if (Invert) parts.Add("inversion flipped");
+        if (IgnorePadding) parts.Add("padding as image");
+        if (NoOverlays) parts.Add("no overlays");
+        return string.Join(", ", parts);
+    }
 }
 
 public enum AutoWindowMode

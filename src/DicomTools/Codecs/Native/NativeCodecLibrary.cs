@@ -1,4 +1,3 @@
-using System.Reflection;
 using System.Runtime.InteropServices;
 
 namespace DicomTools.Codecs.Native;
@@ -53,31 +52,19 @@ internal sealed class NativeCodecLibrary
     public IntPtr GetOptionalExport(string name) =>
         NativeLibrary.TryGetExport(Handle, name, out var address) ? address : IntPtr.Zero;
 
+    /// <summary>Where the library was loaded from (a path in the module folder, or the name the system resolved);
+    /// null until it is loaded.</summary>
+    public string? LoadedFrom { get; private set; }
+
     private IntPtr Load()
     {
-        // The assembly-relative overload looks beside DicomTools.dll first (where a Windows user drops the DLL),
-        // then asks the operating system's loader, which knows the distribution's library directories.
-        var assembly = typeof(NativeCodecLibrary).Assembly;
-        foreach (var name in CandidateNames)
+        if (NativeLibraryResolver.TryLoad(CandidateNames, out var handle, out var loadedFrom))
         {
-            if (TryLoad(name, assembly, out var handle)) return handle;
+            LoadedFrom = loadedFrom;
+            return handle;
         }
         // Lazy<T> caches this exception and rethrows it on every later use: the lookup is not repeated per frame.
         throw new CodecException(MissingMessage);
-    }
-
-    private static bool TryLoad(string name, Assembly assembly, out IntPtr handle)
-    {
-        try
-        {
-            return NativeLibrary.TryLoad(name, assembly, searchPath: null, out handle);
-        }
-        catch (Exception ex) when (ex is ArgumentException or BadImageFormatException)
-        {
-            // A library of the wrong architecture counts as absent; the next candidate may fit.
-            handle = IntPtr.Zero;
-            return false;
-        }
     }
 }
 
@@ -91,6 +78,26 @@ internal static class NativeLibraries
 
     public static NativeCodecLibrary OpenJpeg => s_openJpeg.Value;
 
+    /// <summary>The file names of a library named in a [DllImport] ("charls", "openjp2", or one of its file names),
+    /// or null when it is not one of ours.</summary>
+    public static IReadOnlyList<string>? CandidatesFor(string libraryName)
+    {
+        foreach (var library in new[] { CharLs, OpenJpeg })
+        {
+            if (string.Equals(libraryName, library.LibraryName, StringComparison.OrdinalIgnoreCase)
+                || library.CandidateNames.Contains(libraryName, StringComparer.OrdinalIgnoreCase))
+            {
+                return library.CandidateNames;
+            }
+        }
+        return libraryName.ToLowerInvariant() switch
+        {
+            "charls" => CharLs.CandidateNames,
+            "openjp2" or "openjpeg" => OpenJpeg.CandidateNames,
+            _ => null,
+        };
+    }
+
     private static NativeCodecLibrary CreateCharLs()
     {
         const string purpose = "JPEG-LS decoding", name = "CharLS";
@@ -98,7 +105,7 @@ internal static class NativeLibraries
         {
             var archName = RuntimeInformation.ProcessArchitecture == Architecture.X86 ? "charls-2-x86.dll" : "charls-2-x64.dll";
             return new(purpose, name, [archName, "charls.dll"],
-                "`vcpkg install charls` and put charls-2-x64.dll beside DicomTools.dll or on PATH");
+                "`vcpkg install charls` and put charls-2-x64.dll in the module's runtimes\\win-x64\\native folder or on PATH");
         }
         if (OperatingSystem.IsMacOS())
         {
@@ -115,7 +122,7 @@ internal static class NativeLibraries
         if (OperatingSystem.IsWindows())
         {
             return new(purpose, name, ["openjp2.dll"],
-                "`vcpkg install openjpeg` (or the OpenJPEG release zip) and put openjp2.dll beside DicomTools.dll or on PATH");
+                "`vcpkg install openjpeg` (or the OpenJPEG release zip) and put openjp2.dll in the module's runtimes\\win-x64\\native folder or on PATH");
         }
         if (OperatingSystem.IsMacOS())
         {
