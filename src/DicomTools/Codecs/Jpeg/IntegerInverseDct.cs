@@ -69,7 +69,7 @@ internal sealed class IntegerInverseDct
     /// the 8x8 samples, level-shifted and range-limited, to <paramref name="output"/> with rows
     /// <paramref name="stride"/> apart. <paramref name="workspace"/> holds 64 values between the passes.
     /// </summary>
-    public void Transform(ReadOnlySpan<int> coefficients, ReadOnlySpan<int> quantization, Span<int> workspace, Span<short> output, int stride)
+    public void Transform(ReadOnlySpan<short> coefficients, ReadOnlySpan<int> quantization, Span<int> workspace, Span<short> output, int stride)
     {
         coefficients = coefficients.Slice(0, 64);
         quantization = quantization.Slice(0, 64);
@@ -139,6 +139,22 @@ internal sealed class IntegerInverseDct
             target[6] = limit[(int)((y.V6 + rowHalf) >> rowShift) & mask];
             target[7] = limit[(int)((y.V7 + rowHalf) >> rowShift) & mask];
         }
+    }
+
+    /// <summary>
+    /// The transform of a block whose only non-zero coefficient is the DC term (most blocks of a typical image):
+    /// every column is flat, so every row is too, and all 64 samples are the DC term rounded as the full
+    /// transform's flat-row path rounds it.
+    /// </summary>
+    public void TransformDcOnly(int coefficient, int quantization, Span<short> output, int stride)
+    {
+        _ = output[7 * stride + 7];
+        int pass1Bits = _pass1Bits;
+        long column = (long)coefficient * quantization;
+        int flat = (int)(column << pass1Bits); // the column pass keeps 32 bits, as libjpeg's workspace does
+        int flatShift = pass1Bits + 3;
+        short value = _rangeLimit[(int)(((long)flat + (1L << (flatShift - 1))) >> flatShift) & _rangeMask];
+        for (int row = 0; row < 8; row++) output.Slice(row * stride, 8).Fill(value);
     }
 
     /// <summary>Eight values of one column or row, as the butterfly takes and gives them.</summary>
