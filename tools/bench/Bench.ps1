@@ -108,6 +108,9 @@ if ($hasPydicom) {
 # ---------------------------------------------------------------- (c) decode throughput per transfer syntax
 & (Join-Path $PSScriptRoot 'CodecBench.ps1') -ModulePath $ModulePath -WorkDirectory (Join-Path $WorkDirectory 'codecs') -Results $results
 
+# ---------------------------------------------------------------- (e) DCT JPEG against dcmdjpeg
+& (Join-Path $PSScriptRoot 'DctBench.ps1') -ModulePath $ModulePath -WorkDirectory (Join-Path $WorkDirectory 'dct') -Results $results
+
 # ---------------------------------------------------------------- (d) soak
 & (Join-Path $PSScriptRoot 'Soak.ps1') -ModulePath $ModulePath -WorkDirectory (Join-Path $WorkDirectory 'soak') -Results $results
 
