@@ -1,4 +1,5 @@
 using DicomTools.Codecs.Deflate;
+using DicomTools.Dicom;
 using Xunit;
 
 namespace DicomTools.Tests;
@@ -22,7 +23,7 @@ public sealed class DeflatedFrameFixtureTests
         var encoded = CodecTestFiles.Read(CodecTestFiles.Fixture("deflate", fixture));
         var native = CodecTestFiles.Read(CodecTestFiles.Fixture("codec-sources", source));
 
-        Assert.Equal(DeflatedFrameDecoder.TransferSyntaxUid, encoded.TransferSyntaxUid);
+        Assert.Equal(TransferSyntax.DeflatedImageFrameCompression.Uid, encoded.TransferSyntaxUid);
         Assert.Equal(native.NumberOfFrames, encoded.NumberOfFrames);
         for (int frame = 0; frame < encoded.NumberOfFrames; frame++)
         {

@@ -2,6 +2,7 @@ using System.Security.Cryptography;
 using DicomTools.Codecs;
 using DicomTools.Codecs.Jpeg2000;
 using DicomTools.Codecs.Native;
+using DicomTools.Dicom;
 using Xunit;
 
 namespace DicomTools.Tests;
@@ -32,7 +33,7 @@ public sealed class Jpeg2000DecoderTests
     {
         RequireOpenJpeg();
         var encoded = CodecTestFiles.Read(CodecTestFiles.Fixture("jpeg2000", fixture));
-        Assert.Equal(Jpeg2000Decoder.LosslessTransferSyntaxUid, encoded.TransferSyntaxUid);
+        Assert.Equal(TransferSyntax.Jpeg2000Lossless.Uid, encoded.TransferSyntaxUid);
 
         AssertDecodes(encoded, CodecTestFiles.Read(CodecTestFiles.Fixture("codec-sources", source)), tolerance: 0);
     }
@@ -44,7 +45,7 @@ public sealed class Jpeg2000DecoderTests
     {
         RequireOpenJpeg();
         var encoded = CodecTestFiles.Read(CodecTestFiles.Fixture("jpeg2000", fixture));
-        Assert.Equal(Jpeg2000Decoder.TransferSyntaxUid, encoded.TransferSyntaxUid);
+        Assert.Equal(TransferSyntax.Jpeg2000.Uid, encoded.TransferSyntaxUid);
 
         AssertDecodes(encoded, CodecTestFiles.Read(CodecTestFiles.Fixture("jpeg2000", gdcmRaw)), tolerance: 1);
     }
@@ -111,7 +112,7 @@ public sealed class Jpeg2000DecoderTests
         //     print(hashlib.sha256(np.asarray(Image.open(io.BytesIO(f))).tobytes()).hexdigest())"
         RequireOpenJpeg();
         var file = CodecTestFiles.Read(CorpusFacts.File("pydicomdata__HTJ2K_08_RGB.dcm"));
-        Assert.Equal(Jpeg2000Decoder.HighThroughputTransferSyntaxUid, file.TransferSyntaxUid);
+        Assert.Equal(TransferSyntax.HTJ2K.Uid, file.TransferSyntaxUid);
 
         var output = CodecAssert.DecodeGuarded(Decoder, file.Frames[0], file.Geometry, out var photometric);
 

@@ -70,7 +70,7 @@ public sealed class JpegFuzzTests
     private static (byte[] Encoded, FrameGeometry Geometry, IFrameDecoder Decoder) Load(string file)
     {
         var source = DicomTools.Pixels.FrameSource.Open(Fixture(file));
-        return (source.ReadEncodedFrame(0), source.Geometry, JpegDecoders.ForTransferSyntax(source.TransferSyntaxUID)!);
+        return (source.ReadEncodedFrame(0), source.Geometry, CodecRegistry.For(source.TransferSyntax)!);
     }
 
     private static byte[] Mutate(byte[] original, Random random, out string what)

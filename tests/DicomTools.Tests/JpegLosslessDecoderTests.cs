@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using DicomTools.Codecs;
 using DicomTools.Codecs.Jpeg;
+using DicomTools.Dicom;
 using DicomTools.Pixels;
 using Xunit;
 using static DicomTools.Tests.JpegTestSupport;
@@ -253,17 +254,23 @@ public sealed class JpegLosslessDecoderTests
     public void Destination_of_the_wrong_size_is_an_argument_error()
     {
         var (encoded, geometry) = ReadFrame(Fixture("ct8_sv1.dcm"));
-        Assert.Throws<ArgumentException>(() => JpegDecoders.Lossless.Decode(encoded, geometry, new byte[geometry.FrameByteLength - 1]));
+        Assert.Throws<ArgumentException>(() => CodecRegistry.DecodeFrame(JpegDecoders.Lossless, encoded, geometry, new byte[geometry.FrameByteLength - 1]));
     }
 
     [Fact]
     public void Transfer_syntax_table_maps_the_JPEG_family()
     {
-        Assert.Same(JpegDecoders.Lossless, JpegDecoders.ForTransferSyntax("1.2.840.10008.1.2.4.57"));
-        Assert.Same(JpegDecoders.Lossless, JpegDecoders.ForTransferSyntax("1.2.840.10008.1.2.4.70"));
-        foreach (var uid in new[] { "1.2.840.10008.1.2.4.50", "1.2.840.10008.1.2.4.51", "1.2.840.10008.1.2.4.52", "1.2.840.10008.1.2.4.53", "1.2.840.10008.1.2.4.54", "1.2.840.10008.1.2.4.55", "1.2.840.10008.1.2.4.56\0" })
-            Assert.Same(JpegDecoders.Dct, JpegDecoders.ForTransferSyntax(uid));
-        Assert.Null(JpegDecoders.ForTransferSyntax("1.2.840.10008.1.2.4.80"));
-        Assert.Null(JpegDecoders.ForTransferSyntax("1.2.840.10008.1.2.4.58"));
+        Assert.Same(JpegDecoders.Lossless, CodecRegistry.For(TransferSyntax.JpegLossless));
+        Assert.Same(JpegDecoders.Lossless, CodecRegistry.For(TransferSyntax.JpegLosslessSV1));
+        foreach (var syntax in new[]
+                 {
+                     TransferSyntax.JpegBaseline8Bit, TransferSyntax.JpegExtended12Bit, TransferSyntax.JpegExtended35,
+                     TransferSyntax.JpegSpectralSelectionNonHierarchical68, TransferSyntax.JpegSpectralSelectionNonHierarchical79,
+                     TransferSyntax.JpegFullProgressionNonHierarchical1012, TransferSyntax.FromUid("1.2.840.10008.1.2.4.56\0"),
+                 })
+            Assert.Same(JpegDecoders.Dct, CodecRegistry.For(syntax));
+        Assert.IsNotType<JpegDctDecoder>(CodecRegistry.For(TransferSyntax.JpegLsLossless));
+        Assert.IsNotType<JpegLosslessDecoder>(CodecRegistry.For(TransferSyntax.JpegLsLossless));
+        Assert.Null(CodecRegistry.For(TransferSyntax.JpegLosslessNonHierarchical15));
     }
 }

@@ -2,6 +2,7 @@ using DicomTools.Codecs;
 using DicomTools.Codecs.JpegLs;
 using DicomTools.Codecs.Native;
 using DicomTools.Codecs.Rle;
+using DicomTools.Dicom;
 using Xunit;
 
 namespace DicomTools.Tests;
@@ -47,7 +48,7 @@ public sealed class JpegLsDecoderTests
     {
         RequireCharLs();
         var encoded = CodecTestFiles.Read(CodecTestFiles.Fixture("jpegls", fixture));
-        Assert.Equal(JpegLsDecoder.NearLosslessTransferSyntaxUid, encoded.TransferSyntaxUid);
+        Assert.Equal(TransferSyntax.JpegLsNearLossless.Uid, encoded.TransferSyntaxUid);
 
         AssertDecodes(encoded, CodecTestFiles.Read(CodecTestFiles.Fixture("jpegls", dcmdjpls)), tolerance: 0);
         AssertDecodes(encoded, CodecTestFiles.Read(CodecTestFiles.Fixture("codec-sources", source)), tolerance: near);

@@ -56,7 +56,7 @@ public static class JpegTestSupport
     public static (byte[] Pixels, string Photometric, FrameGeometry Geometry) DecodeFile(string path)
     {
         var source = FrameSource.Open(path);
-        var decoder = JpegDecoders.ForTransferSyntax(source.TransferSyntaxUID)
+        var decoder = CodecRegistry.For(source.TransferSyntax)
             ?? throw new InvalidOperationException($"{path}: no JPEG decoder for {source.TransferSyntaxUID}");
         var frameLength = checked((int)source.Geometry.FrameByteLength);
         var pixels = new byte[frameLength * source.NumberOfFrames];
@@ -70,7 +70,7 @@ public static class JpegTestSupport
     public static (byte[] Pixels, string Photometric, FrameGeometry Geometry) DecodeFrame(string path, int index)
     {
         var source = FrameSource.Open(path);
-        var decoder = JpegDecoders.ForTransferSyntax(source.TransferSyntaxUID)
+        var decoder = CodecRegistry.For(source.TransferSyntax)
             ?? throw new InvalidOperationException($"{path}: no JPEG decoder for {source.TransferSyntaxUID}");
         var pixels = new byte[source.Geometry.FrameByteLength];
         var photometric = decoder.Decode(source.ReadEncodedFrame(index), source.Geometry, pixels);

@@ -1,4 +1,5 @@
 using DicomTools.Codecs.Rle;
+using DicomTools.Dicom;
 using Xunit;
 
 namespace DicomTools.Tests;
@@ -90,7 +91,7 @@ public sealed class RleFixtureTests
 
     private static void AssertDecodesExactly(TestFrames encoded, TestFrames native)
     {
-        Assert.Equal(RleDecoder.TransferSyntaxUid, encoded.TransferSyntaxUid);
+        Assert.Equal(TransferSyntax.RleLossless.Uid, encoded.TransferSyntaxUid);
         Assert.Equal(native.NumberOfFrames, encoded.NumberOfFrames);
         for (int frame = 0; frame < encoded.NumberOfFrames; frame++)
         {

@@ -14,27 +14,25 @@ namespace DicomTools.Commands;
 /// </summary>
 [Cmdlet(VerbsData.ConvertTo, "WindowedImage", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(DicomDisplayImage))]
-public sealed class ConvertToWindowedImageCommand : DicomPathCmdlet, IDisposable
+public sealed class ConvertToWindowedImageCommand : ParallelFrameCmdlet<DicomDisplayImage>
 {
-    private const string PixelDataSet = "PixelData";
-    private const string InfoSet = "Info";
-
     private DisplaySettings _settings = DisplaySettings.Default;
-    private JobRunner<FrameJob, DicomDisplayImage>? _runner;
+
+    /// <summary>Files to read; wildcards allowed.</summary>
+    [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
+    [SupportsWildcards]
+    [ValidateNotNullOrEmpty]
+    public string[] Path { get; set; } = Array.Empty<string>();
+
+    /// <summary>Files to read, taken exactly as written (no wildcards).</summary>
+    [Parameter(Mandatory = true, ParameterSetName = LiteralPathSet, ValueFromPipelineByPropertyName = true)]
+    [Alias("PSPath", "LP", "FullName")]
+    [ValidateNotNullOrEmpty]
+    public string[] LiteralPath { get; set; } = Array.Empty<string>();
 
     /// <summary>Decoded frames from Get-DicomPixelData.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PixelDataSet, ValueFromPipeline = true)]
     public DicomPixelData[] PixelData { get; set; } = Array.Empty<DicomPixelData>();
-
-    /// <summary>Headers from Get-DicomInfo; their files are decoded on the way.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = InfoSet, ValueFromPipeline = true)]
-    public DicomInfo[] DicomInfo { get; set; } = Array.Empty<DicomInfo>();
-
-    /// <summary>Frames to render (0-based; negative counts from the end). All frames when absent. Decoded frames
-    /// arriving from Get-DicomPixelData are filtered by it.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public int[]? Frame { get; set; }
 
     /// <summary>Use the file's n-th Window Center/Width pair (0-based).</summary>
     [Parameter]
@@ -78,48 +76,20 @@ public sealed class ConvertToWindowedImageCommand : DicomPathCmdlet, IDisposable
     [Parameter]
     public SwitchParameter Invert { get; set; }
 
-    /// <summary>Most frames rendered at once (default: the number of processors).</summary>
-    [Parameter]
-    [ValidateRange(1, 256)]
-    public int ThrottleLimit { get; set; } = JobRunner.DefaultDegree;
-
-    /// <summary>Largest decoded frame accepted, in bytes (Rows x Columns x Samples x bytes per sample); larger
-    /// frames are refused with an error before anything is allocated. Default 512 MiB.</summary>
-    [Parameter]
-    [ValidateRange(1L, long.MaxValue)]
-    public long MaxImageBytes { get; set; } = PixelGeometry.DefaultMaxFrameBytes;
-
-    protected override void BeginProcessing()
-    {
+    protected override void Prepare() =>
         _settings = DisplaySettingsBinder.Build(this, WindowIndex, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert);
-        var settings = _settings;
-        _runner = new JobRunner<FrameJob, DicomDisplayImage>(this,
-            (job, _) => JobOutcome<DicomDisplayImage>.Run(warnings => job.Render(settings, warnings)),
-            ThrottleLimit, (_, image) => WriteObject(image), "ConvertTo-WindowedImage");
-    }
 
-    protected override void ProcessRecord()
+    internal override IEnumerable<FrameJob> Jobs() => ParameterSetName switch
     {
-        foreach (var job in Jobs())
-        {
-            if (Stopping) return;
-            _runner!.Add(job);
-        }
-    }
-
-    private IEnumerable<FrameJob> Jobs() => ParameterSetName switch
-    {
-        PixelDataSet => PixelData.Select(FrameJob.ForPixelData).Where(job => job.IsSelected(Frame)),
-        InfoSet => DicomInfo.SelectMany(info => FrameJob.ForInfo(this, info, Frame, MaxImageBytes)),
-        _ => ResolveInputPaths().SelectMany(path => FrameJob.ForFile(this, path, Frame, MaxImageBytes)),
+        PixelDataSet => PixelDataJobs(PixelData),
+        InfoSet => InfoJobs(),
+        _ => ResolveInputPaths(Path, LiteralPath).SelectMany(FileJobs),
     };
 
-    protected override void EndProcessing() => _runner?.Finish();
+    internal override DicomDisplayImage Work(FrameJob job, List<string> warnings, CancellationToken token) =>
+        job.Render(_settings, warnings);
 
-    protected override void StopProcessing() => _runner?.Cancel();
-
-    /// <summary>PowerShell disposes the cmdlet when the pipeline ends, stopped or not: no worker outlives it.</summary>
-    public void Dispose() => _runner?.Dispose();
+    internal override void WriteResult(FrameJob job, DicomDisplayImage image) => WriteObject(image);
 }
 
 /// <summary>Turns the VOI parameters into <see cref="DisplaySettings"/>, refusing combinations that contradict.</summary>

@@ -14,18 +14,17 @@ namespace DicomTools.Commands;
 /// </summary>
 [Cmdlet(VerbsData.Export, "DicomImage", DefaultParameterSetName = ImageSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
+public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
 {
     private const string ImageSet = "Image";
-    private const string PixelDataSet = "PixelData";
-    private const string InfoSet = "Info";
     private const string SourcePathSet = "SourcePath";
 
     private OutputPathTemplate? _template;
     private string? _outputDirectory;
     private ImageFormat _format;
     private EncodeOptions _options = EncodeOptions.Default;
-    private JobRunner<FrameJob, string>? _runner;
+    private bool _overwrite;
+    private int _bitDepth = 8;
     private readonly HashSet<string> _targets = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
 
     /// <summary>Display images from ConvertTo-WindowedImage.</summary>
@@ -35,10 +34,6 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     /// <summary>Decoded frames from Get-DicomPixelData, windowed with the file's own window.</summary>
     [Parameter(Mandatory = true, ParameterSetName = PixelDataSet, ValueFromPipeline = true)]
     public DicomPixelData[] PixelData { get; set; } = Array.Empty<DicomPixelData>();
-
-    /// <summary>Headers from Get-DicomInfo; their files are decoded and windowed on the way.</summary>
-    [Parameter(Mandatory = true, ParameterSetName = InfoSet, ValueFromPipeline = true)]
-    public DicomInfo[] DicomInfo { get; set; } = Array.Empty<DicomInfo>();
 
     /// <summary>DICOM files to export (taken literally; FileInfo objects from Get-ChildItem bind here).</summary>
     [Parameter(Mandatory = true, ParameterSetName = SourcePathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -74,12 +69,6 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     [ValidateSet("8", "16")]
     public int BitDepth { get; set; } = 8;
 
-    /// <summary>Frames to export (0-based; negative counts from the end). All frames when absent. Frames arriving
-    /// already decoded or rendered are filtered by it.</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public int[]? Frame { get; set; }
-
     /// <summary>Replace existing files.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -88,18 +77,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>Most images encoded at once (default: the number of processors).</summary>
-    [Parameter]
-    [ValidateRange(1, 256)]
-    public int ThrottleLimit { get; set; } = JobRunner.DefaultDegree;
-
-    /// <summary>Largest decoded frame accepted, in bytes (Rows x Columns x Samples x bytes per sample); larger
-    /// frames are refused with an error before anything is allocated. Default 512 MiB.</summary>
-    [Parameter]
-    [ValidateRange(1L, long.MaxValue)]
-    public long MaxImageBytes { get; set; } = PixelGeometry.DefaultMaxFrameBytes;
-
-    protected override void BeginProcessing()
+    protected override void Prepare()
     {
         if ((Path is null) == (OutputDirectory is null))
             Fail("Give either -Path (a file name, which may hold {Keyword} tokens) or -OutputDirectory.", "OutputNotSpecified");
@@ -129,45 +107,29 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         if (BitDepth == 16 && !ImageFormats.Supports16BitGrey(_format))
             Fail($"-BitDepth 16 writes PNG or TIFF; {_format} holds 8 bits.", "BitDepthNotSupported");
         _options = new EncodeOptions { Quality = Quality };
-
-        var format = _format;
-        var options = _options;
-        var overwrite = Force.IsPresent;
-        var bitDepth = BitDepth;
-        _runner = new JobRunner<FrameJob, string>(this,
-            (job, token) => JobOutcome<string>.Run(warnings => Write(job, format, options, overwrite, bitDepth, warnings, token)),
-            ThrottleLimit,
-            (_, written) => { if (PassThru) WriteObject(new FileInfo(written)); },
-            "Export-DicomImage");
+        _overwrite = Force.IsPresent;
+        _bitDepth = BitDepth;
     }
 
-    protected override void ProcessRecord()
+    internal override IEnumerable<FrameJob> Jobs() => ParameterSetName switch
     {
-        foreach (var job in Jobs())
-        {
-            if (Stopping) return;
-            if (!Target(job)) continue;
-            _runner!.Add(job);
-        }
-    }
-
-    protected override void EndProcessing() => _runner?.Finish();
-
-    protected override void StopProcessing() => _runner?.Cancel();
-
-    public void Dispose() => _runner?.Dispose();
-
-    private IEnumerable<FrameJob> Jobs() => ParameterSetName switch
-    {
-        PixelDataSet => PixelData.Select(FrameJob.ForPixelData).Where(job => job.IsSelected(Frame)),
-        InfoSet => DicomInfo.SelectMany(info => FrameJob.ForInfo(this, info, Frame, MaxImageBytes)),
-        SourcePathSet => ResolveFilePaths(SourcePath, literal: true).SelectMany(path => FrameJob.ForFile(this, path, Frame, MaxImageBytes)),
+        PixelDataSet => PixelDataJobs(PixelData),
+        InfoSet => InfoJobs(),
+        SourcePathSet => ResolveFilePaths(SourcePath, literal: true).SelectMany(FileJobs),
         _ => Image.Select(FrameJob.ForImage).Where(job => job.IsSelected(Frame)),
     };
 
+    internal override string Work(FrameJob job, List<string> warnings, CancellationToken token) =>
+        Write(job, _format, _options, _overwrite, _bitDepth, warnings, token);
+
+    internal override void WriteResult(FrameJob job, string written)
+    {
+        if (PassThru) WriteObject(new FileInfo(written));
+    }
+
     /// <summary>Names the job's output (on the pipeline thread, where the session's paths resolve) and asks
     /// ShouldProcess. False when the job is skipped.</summary>
-    private bool Target(FrameJob job)
+    internal override bool Accept(FrameJob job)
     {
         string relative;
         if (_template is not null)
@@ -205,7 +167,7 @@ public sealed class ExportDicomImageCommand : DicomCmdlet, IDisposable
         if (bitDepth == 16)
         {
             var pixels = job.Decode();
-            if (pixels.IsColor) throw new NotSupportedException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
+            if (pixels.IsColor) throw new UnsupportedOutputException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
             var settings = job.Image?.Settings ?? DisplaySettings.Default;
             var grey = DisplayRenderer.RenderGrey16(pixels, settings, warnings.Add);
             return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, pixels.Columns, pixels.Rows, stream, format, options), overwrite, token);

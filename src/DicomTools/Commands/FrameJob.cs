@@ -1,4 +1,5 @@
 using System.Management.Automation;
+using DicomTools.Commands.Scheduling;
 using DicomTools.Dicom;
 using DicomTools.Imaging;
 using DicomTools.Pixels;
@@ -85,25 +86,4 @@ internal sealed class FrameJob : IFileJob
     /// <summary>The display image (rendering it now unless the job is one). Runs on a worker thread.</summary>
     public DicomDisplayImage Render(DisplaySettings settings, List<string> warnings) =>
         Image ?? DisplayRenderer.Render(Decode(), settings, warnings.Add);
-}
-
-/// <summary>
-/// What a worker hands back: the result or the error, and the warnings met on the way (all written on the
-/// pipeline thread).
-/// </summary>
-internal sealed record JobOutcome<T>(T? Value, List<string> Warnings, Exception? Error)
-{
-    /// <summary>Runs <paramref name="body"/>, keeping its warnings even when it fails.</summary>
-    public static JobOutcome<T> Run(Func<List<string>, T> body)
-    {
-        var warnings = new List<string>();
-        try
-        {
-            return new JobOutcome<T>(body(warnings), warnings, null);
-        }
-        catch (Exception e) when (e is not OutOfMemoryException)
-        {
-            return new JobOutcome<T>(default, warnings, e);
-        }
-    }
 }

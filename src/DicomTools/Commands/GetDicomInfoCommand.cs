@@ -16,9 +16,10 @@ public sealed class GetDicomInfoCommand : DicomPathCmdlet
             DicomInfo info;
             try
             {
+                TestHooks.Check(path);
                 info = new DicomInfo(DicomFile.Open(path, DicomReadOptions.HeaderOnly));
             }
-            catch (Exception e) when (e is DicomReadException or IOException or UnauthorizedAccessException)
+            catch (Exception e) when (ErrorPolicy.IsPerFile(e))
             {
                 ReportError(path, e);
                 continue;

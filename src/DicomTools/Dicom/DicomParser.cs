@@ -204,7 +204,7 @@ internal sealed class DicomParser
         {
             // An inflated stream cannot be revisited, so native Pixel Data is kept in memory: only as much as the
             // frames the header describes need; the rest (padding, or a deflate bomb's lie) is inflated and dropped.
-            var keep = Math.Min(availableLength, NativePixelBytes(frame.Dataset, tag) ?? availableLength);
+            var keep = Math.Min(availableLength, ImagePixelAttributes.NativeBytesUpperBound(frame.Dataset, tag) ?? availableLength);
             raw = _source.ReadBytes(keep, tag);
             if (keep < availableLength) _source.Skip(availableLength - keep, tag);
         }
@@ -437,20 +437,6 @@ internal sealed class DicomParser
                 _source.Skip(length, pixelTag);
             }
         }
-    }
-
-    /// <summary>Bytes the frames of native pixel data occupy, from the Image Pixel module; null when it is incomplete.</summary>
-    private static long? NativePixelBytes(DicomDataset dataset, DicomTag pixelTag)
-    {
-        var rows = dataset.GetInt(DicomTags.Rows);
-        var columns = dataset.GetInt(DicomTags.Columns);
-        var bits = pixelTag == DicomTag.FloatPixelData ? 32 : pixelTag == DicomTag.DoubleFloatPixelData ? 64 : dataset.GetInt(DicomTags.BitsAllocated);
-        if (rows is not > 0 || columns is not > 0 || bits is not > 0) return null;
-        var samples = Math.Max(1, dataset.GetInt(DicomTags.SamplesPerPixel) ?? 1);
-        var frames = Math.Max(1, dataset.GetInt(DicomTags.NumberOfFrames) ?? 1);
-        var bitsTotal = (decimal)rows.Value * columns.Value * samples * bits.Value * frames;
-        var bytes = Math.Ceiling(bitsTotal / 8);
-        return bytes > long.MaxValue ? long.MaxValue : (long)bytes;
     }
 
     private void CountElement(long offset, DicomTag tag)

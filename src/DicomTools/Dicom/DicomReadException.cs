@@ -4,10 +4,10 @@ namespace DicomTools.Dicom;
 /// A file is not DICOM, or is damaged in a way the reader cannot get past. The message says what is wrong and where
 /// (byte offset in the file, and the tag being read when one was).
 /// </summary>
-public sealed class DicomReadException : Exception
+public sealed class DicomReadException : DicomToolsException
 {
     public DicomReadException(string message, long offset = -1, DicomTag? tag = null, Exception? inner = null)
-        : base(Compose(message, offset, tag), inner)
+        : base("DicomReadError", DicomErrorKind.InvalidData, Compose(message, offset, tag), inner)
     {
         Offset = offset;
         Tag = tag;

@@ -85,7 +85,7 @@ public static class AtomicFileWriter
             moved = true;
             return destination;
         }
-        catch (Exception ex) when (ex is (IOException or UnauthorizedAccessException) and not OutputExistsException)
+        catch (Exception ex) when (ex is IOException or UnauthorizedAccessException)
         {
             throw Annotate(ex, destination);
         }

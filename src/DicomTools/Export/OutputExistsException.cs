@@ -1,10 +1,12 @@
+using DicomTools.Dicom;
+
 namespace DicomTools.Export;
 
 /// <summary>
 /// An output file already exists and overwriting was not asked for (no -Force). Its own type so a cmdlet can report
-/// it as "already exists" (ResourceExists) rather than as a write failure.
+/// it as "already exists" (OutputExists, ResourceExists) rather than as a write failure.
 /// </summary>
-public sealed class OutputExistsException : IOException
+public sealed class OutputExistsException : DicomToolsException
 {
     public OutputExistsException(string path)
         : this(path, $"Output file '{path}' already exists; use -Force to overwrite it.")
@@ -12,7 +14,7 @@ public sealed class OutputExistsException : IOException
     }
 
     public OutputExistsException(string path, string message)
-        : base(message)
+        : base("OutputExists", DicomErrorKind.ResourceExists, message)
     {
         Path = path;
     }

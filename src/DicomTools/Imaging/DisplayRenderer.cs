@@ -115,7 +115,7 @@ public static class DisplayRenderer
             case SampleKind.Int32 or SampleKind.UInt32:
             {
                 // 32-bit: a table over the frame's own range when that is no larger than the frame, else per pixel.
-                var (lo, hi) = ModalityRange.StoredMinMax(pixels, count);
+                var (lo, hi) = ModalityValues.StoredMinMax(pixels, count);
                 var table = RangeTableFits((long)lo, (long)hi, count) ? RangeTable<TOut>(pipeline, (long)lo, (long)hi) : null;
                 if (pixels is int[] signed)
                 {

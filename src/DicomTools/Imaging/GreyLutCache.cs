@@ -1,3 +1,5 @@
+using DicomTools.Pixels;
+
 namespace DicomTools.Imaging;
 
 /// <summary>

@@ -35,7 +35,7 @@ internal static class VoiSelector
         if (settings.WindowIndex is int windowIndex)
         {
             if (windowIndex < 0 || windowIndex >= windowCount)
-                throw new ArgumentOutOfRangeException(nameof(settings), windowIndex,
+                throw new DisplaySettingsException(
                     $"window index {windowIndex} is out of range: {FrameChecks.Where(frame)} has {Plural(windowCount, "window")}"
                     + (windowCount > 0 ? $" (indexes 0..{windowCount - 1})" : ""));
             return FileWindow(frame, windowIndex, settings.Function, warn);
@@ -43,7 +43,7 @@ internal static class VoiSelector
         if (settings.VoiLutIndex is int lutIndex)
         {
             if (lutIndex < 0 || lutIndex >= luts.Length)
-                throw new ArgumentOutOfRangeException(nameof(settings), lutIndex,
+                throw new DisplaySettingsException(
                     $"VOI LUT index {lutIndex} is out of range: {FrameChecks.Where(frame)} has {Plural(luts.Length, "VOI LUT")}"
                     + (luts.Length > 0 ? $" (indexes 0..{luts.Length - 1})" : ""));
             if (settings.Function is not null)
@@ -58,9 +58,9 @@ internal static class VoiSelector
             {
                 double low = settings.PercentileLow, high = settings.PercentileHigh;
                 if (!(low >= 0 && low < high && high <= 100))
-                    throw new ArgumentOutOfRangeException(nameof(settings), $"{low}-{high}",
-                        "percentiles must satisfy 0 <= PercentileLow < PercentileHigh <= 100");
-                var (lo, hi) = ModalityRange.Percentiles(frame.Pixels, sampleCount, frame.BitsStored, modality, low, high);
+                    throw new DisplaySettingsException(
+                        $"percentiles must satisfy 0 <= PercentileLow < PercentileHigh <= 100; got {Number(low)}-{Number(high)}");
+                var (lo, hi) = ModalityPercentiles.Percentiles(frame.Pixels, sampleCount, frame.BitsStored, modality, low, high);
                 return Range(lo, hi, settings.Function, $"percentile {Number(low)}-{Number(high)}");
             }
         }

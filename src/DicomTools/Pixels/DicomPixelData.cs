@@ -1,5 +1,3 @@
-using DicomTools.Imaging;
-
 namespace DicomTools.Pixels;
 
 /// <summary>
@@ -60,10 +58,10 @@ public sealed class DicomPixelData
     private System.Runtime.CompilerServices.StrongBox<(double Min, double Max)>? _modalityRange;
 
     /// <summary>Smallest modality value of the frame (after rescale or Modality LUT), computed on first use.</summary>
-    public double ModalityMinimum => (_modalityRange ??= new(ModalityRange.Compute(this))).Value.Min;
+    public double ModalityMinimum => (_modalityRange ??= new(ModalityValues.Range(this))).Value.Min;
 
     /// <summary>Largest modality value of the frame (after rescale or Modality LUT), computed on first use.</summary>
-    public double ModalityMaximum => (_modalityRange ??= new(ModalityRange.Compute(this))).Value.Max;
+    public double ModalityMaximum => (_modalityRange ??= new(ModalityValues.Range(this))).Value.Max;
 
     public bool IsColor => SamplesPerPixel > 1 || PhotometricInterpretation == "PALETTE COLOR";
 

@@ -1,4 +1,3 @@
-using System.Buffers.Binary;
 using DicomTools.Codecs;
 using DicomTools.Dicom;
 
@@ -290,12 +289,13 @@ public sealed class FrameSource
 
     /// <summary>
     /// No offset table and more fragments than frames: a frame starts at each fragment that begins with its
-    /// codestream's start marker (JPEG SOI, JPEG 2000 SOC or the JP2 signature box, an RLE header).
+    /// codestream's start marker, as the syntax's decoder recognises it (<see cref="IFrameDecoder.IsFrameStart"/>).
     /// </summary>
     private IReadOnlyList<(int First, int Count)> MapByStartMarkers(DicomFragments fragments)
     {
         var starts = new List<int>();
-        Span<byte> head = stackalloc byte[12];
+        var decoder = CodecRegistry.FrameStartsFor(File.TransferSyntax);
+        Span<byte> head = stackalloc byte[CodecRegistry.FrameStartLength];
         for (var i = 0; i < fragments.Count; i++)
         {
             var fragment = fragments.Fragments[i];
@@ -303,7 +303,7 @@ public sealed class FrameSource
             var bytes = head[..n];
             if (fragments.InMemoryData is { } memory) memory.AsSpan((int)fragment.Offset, n).CopyTo(bytes);
             else File.ReadAt(fragment.Offset, bytes);
-            if (i == 0 || StartsFrame(bytes)) starts.Add(i);
+            if (i == 0 || decoder?.IsFrameStart(bytes) == true) starts.Add(i);
         }
         var result = new (int, int)[starts.Count];
         for (var i = 0; i < starts.Count; i++)
@@ -313,28 +313,6 @@ public sealed class FrameSource
         }
         return result;
     }
-
-    private bool StartsFrame(ReadOnlySpan<byte> head)
-    {
-        switch (File.TransferSyntax.PixelEncoding)
-        {
-            case PixelEncoding.JpegDct:
-            case PixelEncoding.JpegLossless:
-            case PixelEncoding.JpegLs:
-                return head.Length >= 2 && head[0] == 0xFF && head[1] == 0xD8;
-            case PixelEncoding.Jpeg2000:
-            case PixelEncoding.HighThroughputJpeg2000:
-                return head.Length >= 4 && head[0] == 0xFF && head[1] == 0x4F && head[2] == 0xFF && head[3] == 0x51
-                    || head.Length >= 12 && head[4] == 0x6A && head[5] == 0x50 && head[6] == 0x20 && head[7] == 0x20;
-            case PixelEncoding.Rle:
-                if (head.Length < 8) return false;
-                var segments = BinaryPrimitives.ReadUInt32LittleEndian(head);
-                return segments is >= 1 and <= 15 && BinaryPrimitives.ReadUInt32LittleEndian(head[4..]) == 64;
-            default:
-                return false;
-        }
-    }
-
 }
 
 /// <summary>One encapsulated frame's bytes in a pooled buffer; disposing gives the buffer back.</summary>

@@ -1,6 +1,5 @@
 using System.Buffers.Binary;
 using DicomTools.Dicom;
-using DicomTools.Imaging;
 
 namespace DicomTools.Pixels;
 

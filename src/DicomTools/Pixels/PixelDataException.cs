@@ -1,11 +1,13 @@
+using DicomTools.Dicom;
+
 namespace DicomTools.Pixels;
 
 /// <summary>
 /// The header and the pixel data do not fit together (too little data for a frame, an impossible geometry, a
-/// transfer syntax we cannot decode yet), so a frame cannot be produced. The message names the frame and the problem.
+/// transfer syntax we cannot decode yet), so a frame cannot be produced (PixelDataError). The message names the frame and the problem.
 /// </summary>
-public sealed class PixelDataException : Exception
+public sealed class PixelDataException : DicomToolsException
 {
-    public PixelDataException(string message) : base(message) { }
-    public PixelDataException(string message, Exception inner) : base(message, inner) { }
+    public PixelDataException(string message) : base("PixelDataError", DicomErrorKind.InvalidData, message) { }
+    public PixelDataException(string message, Exception inner) : base("PixelDataError", DicomErrorKind.InvalidData, message, inner) { }
 }

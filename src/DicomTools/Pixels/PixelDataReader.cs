@@ -1,6 +1,5 @@
 using DicomTools.Codecs;
 using DicomTools.Dicom;
-using DicomTools.Imaging;
 
 namespace DicomTools.Pixels;
 
@@ -23,7 +22,7 @@ public sealed class PixelDataReader
     {
         _source = source;
         _dataset = source.File.Dataset;
-        _decoder = source.IsEncapsulated ? FrameDecoders.For(source.TransferSyntax) : null;
+        _decoder = source.IsEncapsulated ? CodecRegistry.For(source.TransferSyntax) : null;
         _highBit = PixelGeometry.HighBit(_dataset, source.Geometry);
         _shared = FrameAttributes.ReadShared(_dataset, source.Geometry);
         _header = new DicomInfo(source.File);
@@ -130,7 +129,7 @@ public sealed class PixelDataReader
     {
         try
         {
-            return decoder.Decode(encoded, geometry, destination);
+            return CodecRegistry.DecodeFrame(decoder, encoded, geometry, destination);
         }
         catch (CodecException e)
         {

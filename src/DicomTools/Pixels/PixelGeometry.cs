@@ -25,10 +25,7 @@ public static class PixelGeometry
         if (samples is not (1 or 3 or 4))
             throw new PixelDataException($"Samples per Pixel is {samples}; 1, 3 (colour) or 4 (retired ARGB/CMYK) are possible");
 
-        int bitsAllocated;
-        if (pixelTag == DicomTag.FloatPixelData) bitsAllocated = 32;
-        else if (pixelTag == DicomTag.DoubleFloatPixelData) bitsAllocated = 64;
-        else bitsAllocated = ds.GetInt(DicomTags.BitsAllocated) ?? throw new PixelDataException("Bits Allocated (0028,0100) is missing");
+        var bitsAllocated = ImagePixelAttributes.BitsAllocated(ds, pixelTag) ?? throw new PixelDataException("Bits Allocated (0028,0100) is missing");
         if (bitsAllocated is not (1 or 8 or 12 or 16 or 24 or 32 or 64))
             throw new PixelDataException($"Bits Allocated is {bitsAllocated}; 1, 8, 16, 32 (or 12, 24 in old files) are possible");
 
@@ -57,5 +54,5 @@ public static class PixelGeometry
     }
 
     /// <summary>Number of Frames, 1 when absent or unusable (an IS like "1A" seen in real files).</summary>
-    public static int NumberOfFrames(DicomDataset ds) => ds.GetInt(DicomTags.NumberOfFrames) is { } n && n > 0 ? n : 1;
+    public static int NumberOfFrames(DicomDataset ds) => ImagePixelAttributes.NumberOfFrames(ds);
 }

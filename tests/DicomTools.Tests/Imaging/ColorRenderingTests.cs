@@ -1,4 +1,5 @@
 using DicomTools.Imaging;
+using DicomTools.Pixels;
 using Xunit;
 
 namespace DicomTools.Tests.Rendering;

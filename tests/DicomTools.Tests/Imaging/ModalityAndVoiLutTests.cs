@@ -1,4 +1,5 @@
 using DicomTools.Imaging;
+using DicomTools.Pixels;
 using Xunit;
 
 namespace DicomTools.Tests.Rendering;
@@ -129,7 +130,7 @@ public sealed class ModalityAndVoiLutTests
         var byLut = DisplayRenderer.Render(frame, new DisplaySettings { VoiLutIndex = 0 });
         Assert.Equal(new byte[] { 255, 155, 0 }, byLut.Pixels);
         Assert.Equal("VOI LUT 1", byLut.VoiSource);
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => DisplayRenderer.Render(frame, new DisplaySettings { VoiLutIndex = 1 }));
+        var ex = Assert.Throws<DisplaySettingsException>(() => DisplayRenderer.Render(frame, new DisplaySettings { VoiLutIndex = 1 }));
         Assert.Contains("1 VOI LUT", ex.Message);
     }
 

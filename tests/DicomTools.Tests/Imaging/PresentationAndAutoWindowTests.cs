@@ -126,7 +126,7 @@ public sealed class PresentationAndAutoWindowTests
     public void Percentiles_outside_0_100_or_reversed_are_refused(double low, double high)
     {
         var frame = TestFrames.Grey(new ushort[] { 1, 2 }, 16, false);
-        Assert.Throws<ArgumentOutOfRangeException>(() => DisplayRenderer.Render(frame,
+        Assert.Throws<DisplaySettingsException>(() => DisplayRenderer.Render(frame,
             new DisplaySettings { AutoWindow = AutoWindowMode.Percentile, PercentileLow = low, PercentileHigh = high }));
     }
 

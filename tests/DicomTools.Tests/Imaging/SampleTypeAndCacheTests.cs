@@ -109,7 +109,7 @@ public sealed class SampleTypeTests
             PhotometricInterpretation = "MONOCHROME2", BitsAllocated = 16, BitsStored = 16, IsSigned = false,
             Pixels = new ushort[99],
         };
-        var ex = Assert.Throws<ArgumentException>(() => DisplayRenderer.Render(frame, new DisplaySettings()));
+        var ex = Assert.Throws<PixelDataException>(() => DisplayRenderer.Render(frame, new DisplaySettings()));
         Assert.Contains("short.dcm", ex.Message);
         Assert.Contains("99", ex.Message);
     }

@@ -150,12 +150,12 @@ public sealed class WindowFunctionTests
     public void Window_index_out_of_range_says_how_many_windows_exist()
     {
         var frame = TestFrames.Grey(new short[] { 1, 2 }, 16, true, centers: new[] { 40.0, 500.0 }, widths: new[] { 400.0, 2000.0 });
-        var ex = Assert.Throws<ArgumentOutOfRangeException>(() => DisplayRenderer.Render(frame, new DisplaySettings { WindowIndex = 2 }));
+        var ex = Assert.Throws<DisplaySettingsException>(() => DisplayRenderer.Render(frame, new DisplaySettings { WindowIndex = 2 }));
         Assert.Contains("2 windows", ex.Message);
         var none = TestFrames.Grey(new short[] { 1, 2 }, 16, true);
-        var ex2 = Assert.Throws<ArgumentOutOfRangeException>(() => DisplayRenderer.Render(none, new DisplaySettings { WindowIndex = 0 }));
+        var ex2 = Assert.Throws<DisplaySettingsException>(() => DisplayRenderer.Render(none, new DisplaySettings { WindowIndex = 0 }));
         Assert.Contains("no windows", ex2.Message);
-        Assert.Throws<ArgumentOutOfRangeException>(() => DisplayRenderer.Render(frame, new DisplaySettings { WindowIndex = -1 }));
+        Assert.Throws<DisplaySettingsException>(() => DisplayRenderer.Render(frame, new DisplaySettings { WindowIndex = -1 }));
     }
 
     [Fact]

@@ -1,9 +1,10 @@
 using System.IO.Compression;
+using DicomTools.Dicom;
 
 namespace DicomTools.Codecs.Deflate;
 
 /// <summary>
-/// Deflated Image Frame Compression (transfer syntax 1.2.840.10008.1.2.8.1, Supplement 244, PS3.5 8.2.16): every
+/// Deflated Image Frame Compression (<see cref="TransferSyntax.DeflatedImageFrameCompression"/>, Supplement 244, PS3.5 8.2.16): every
 /// frame is the native little-endian frame compressed on its own with Deflate (RFC 1951) as one fragment, padded to
 /// an even length. The only real sample (pydicom-data liver_deflate.dcm) is raw Deflate with no zlib wrapper, as the
 /// supplement specifies; a stream that instead opens with a valid zlib header (RFC 1950) is accepted too, since a
@@ -16,17 +17,16 @@ namespace DicomTools.Codecs.Deflate;
 /// </remarks>
 public sealed class DeflatedFrameDecoder : IFrameDecoder
 {
-    public const string TransferSyntaxUid = "1.2.840.10008.1.2.8.1";
-
     public string Name => "Deflated Image Frame Compression";
+
+    public IReadOnlyList<TransferSyntax> TransferSyntaxes { get; } = new[] { TransferSyntax.DeflatedImageFrameCompression };
+
+    /// <summary>A raw Deflate stream has no signature to find a frame by: every frame is one fragment.</summary>
+    public bool IsFrameStart(ReadOnlySpan<byte> head) => false;
 
     public unsafe string Decode(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(geometry);
-        if (destination.Length != geometry.FrameByteLength)
-        {
-            throw new ArgumentException($"destination is {destination.Length} bytes; the frame needs {geometry.FrameByteLength}", nameof(destination));
-        }
         if (encoded.IsEmpty) throw new CodecException("deflated frame is empty");
 
         int written = 0;

@@ -3,13 +3,14 @@ using System.Buffers.Binary;
 using System.Numerics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using DicomTools.Dicom;
 
 namespace DicomTools.Codecs.Jpeg;
 
 /// <summary>
 /// DCT-based JPEG: baseline 8-bit (1.2.840.10008.1.2.4.50), extended 12-bit (.51) and the retired
 /// spectral-selection and full-progression syntaxes (.53, .55), and their arithmetic-coded variants (.52, .54,
-/// .56), decoded to the same samples as IJG libjpeg's defaults (DCMTK dcmdjpeg, GDCM, PIL). The entropy decoding
+/// .56) (<see cref="TransferSyntaxes"/>), decoded to the same samples as IJG libjpeg's defaults (DCMTK dcmdjpeg, GDCM, PIL). The entropy decoding
 /// is our own (<see cref="Dct.DctFrameDecoder"/>: Huffman and arithmetic, sequential and progressive); each block
 /// is dequantized with the table libjpeg would use (<see cref="QuantizationTables"/>) and transformed by libjpeg's
 /// integer inverse DCT (<see cref="IntegerInverseDct"/>). Each component stays at its own resolution; subsampled
@@ -25,12 +26,23 @@ public sealed class JpegDctDecoder : IFrameDecoder
 
     public string Name => CodecName;
 
+    /// <summary>Baseline, extended (12-bit) and the retired DCT processes: sequential and progressive, Huffman or
+    /// arithmetic. Hierarchical syntaxes are not supported.</summary>
+    public IReadOnlyList<TransferSyntax> TransferSyntaxes { get; } = new[]
+    {
+        TransferSyntax.JpegBaseline8Bit, TransferSyntax.JpegExtended12Bit, TransferSyntax.JpegExtended35,
+        TransferSyntax.JpegSpectralSelectionNonHierarchical68, TransferSyntax.JpegSpectralSelectionNonHierarchical79,
+        TransferSyntax.JpegFullProgressionNonHierarchical1012, TransferSyntax.JpegFullProgressionNonHierarchical1113,
+    };
+
+    public bool IsFrameStart(ReadOnlySpan<byte> head) => JpegDecoders.StartsWithSoi(head);
+
     /// <summary>SOF markers of the DCT frames decoded here: sequential and progressive, Huffman or arithmetic.</summary>
     internal static bool Handles(byte startOfFrame) => startOfFrame is 0xC0 or 0xC1 or 0xC2 or 0xC9 or 0xCA;
 
     public string Decode(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination)
     {
-        JpegOutput.Validate(geometry, destination, CodecName);
+        JpegOutput.Validate(geometry, CodecName);
         JpegFrameInfo frame = JpegFrameInfo.Read(encoded, CodecName);
         if (frame.IsLossless) return JpegDecoders.Lossless.Decode(encoded, geometry, destination);
         CheckSupported(frame);

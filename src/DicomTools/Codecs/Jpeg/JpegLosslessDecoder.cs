@@ -3,12 +3,13 @@ using System.Buffers.Binary;
 using System.Diagnostics;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using DicomTools.Dicom;
 
 namespace DicomTools.Codecs.Jpeg;
 
 /// <summary>
 /// JPEG Lossless, process 14 (SOF3, Huffman coded), per ITU-T T.81 Annex H: transfer syntaxes
-/// 1.2.840.10008.1.2.4.57 (any selection value) and .70 (selection value 1). Bit-exact: predictors 1-7, precision
+/// JPEG Lossless (any selection value) and JPEG Lossless SV1 (selection value 1). Bit-exact: predictors 1-7, precision
 /// 2-16, point transform, 1-4 components in interleaved or separate scans, restart intervals, and the modulo 2^16
 /// difference arithmetic of H.2. The samples are written components interleaved, shifted left by the point
 /// transform, in Bits Allocated width little endian; the codestream's own bit pattern is kept, so the header's
@@ -23,9 +24,15 @@ public sealed class JpegLosslessDecoder : IFrameDecoder
 
     public string Name => CodecName;
 
+    /// <summary>Process 14 (any selection value) and its first-order prediction subset; arithmetic-coded process 15
+    /// is not supported.</summary>
+    public IReadOnlyList<TransferSyntax> TransferSyntaxes { get; } = new[] { TransferSyntax.JpegLossless, TransferSyntax.JpegLosslessSV1 };
+
+    public bool IsFrameStart(ReadOnlySpan<byte> head) => JpegDecoders.StartsWithSoi(head);
+
     public string Decode(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination)
     {
-        JpegOutput.Validate(geometry, destination, CodecName);
+        JpegOutput.Validate(geometry, CodecName);
         var markers = new JpegMarkerReader(encoded, CodecName);
         markers.ReadStartOfImage();
 

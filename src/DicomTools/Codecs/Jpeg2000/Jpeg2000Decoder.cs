@@ -2,12 +2,12 @@ using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Text;
 using DicomTools.Codecs.Native;
+using DicomTools.Dicom;
 
 namespace DicomTools.Codecs.Jpeg2000;
 
 /// <summary>
-/// JPEG 2000 (1.2.840.10008.1.2.4.90 lossless, .91, Part 2 .92/.93) and High-Throughput JPEG 2000 (.201, .202,
-/// .203) through OpenJPEG 2.5, loaded on first use (<see cref="NativeLibraries.OpenJpeg"/>). Bare codestreams and
+/// JPEG 2000 (lossless, lossy, Part 2) and High-Throughput JPEG 2000 (see <see cref="TransferSyntaxes"/>) through OpenJPEG 2.5, loaded on first use (<see cref="NativeLibraries.OpenJpeg"/>). Bare codestreams and
 /// JP2 files (some writers wrap the codestream) are both accepted. OpenJPEG reads the frame from our buffer through
 /// read/skip/seek callbacks; its error and warning messages become the <see cref="CodecException"/> text.
 /// </summary>
@@ -26,14 +26,6 @@ namespace DicomTools.Codecs.Jpeg2000;
 /// </remarks>
 public sealed unsafe class Jpeg2000Decoder : IFrameDecoder
 {
-    public const string LosslessTransferSyntaxUid = "1.2.840.10008.1.2.4.90";
-    public const string TransferSyntaxUid = "1.2.840.10008.1.2.4.91";
-    public const string Part2LosslessTransferSyntaxUid = "1.2.840.10008.1.2.4.92";
-    public const string Part2TransferSyntaxUid = "1.2.840.10008.1.2.4.93";
-    public const string HighThroughputLosslessTransferSyntaxUid = "1.2.840.10008.1.2.4.201";
-    public const string HighThroughputRpclLosslessTransferSyntaxUid = "1.2.840.10008.1.2.4.202";
-    public const string HighThroughputTransferSyntaxUid = "1.2.840.10008.1.2.4.203";
-
     /// <summary>OpenJPEG's own chunk size; smaller frames get a buffer of their size.</summary>
     private const int MaxStreamBuffer = 1 << 20;
 
@@ -46,13 +38,21 @@ public sealed unsafe class Jpeg2000Decoder : IFrameDecoder
 
     public string Name => "JPEG 2000";
 
+    public IReadOnlyList<TransferSyntax> TransferSyntaxes { get; } = new[]
+    {
+        TransferSyntax.Jpeg2000Lossless, TransferSyntax.Jpeg2000, TransferSyntax.Jpeg2000MCLossless, TransferSyntax.Jpeg2000MC,
+        TransferSyntax.HTJ2KLossless, TransferSyntax.HTJ2KLosslessRPCL, TransferSyntax.HTJ2K,
+    };
+
+    /// <summary>A bare codestream opens with SOC then SIZ (FF 4F FF 51); a JP2 file with its signature box, whose
+    /// type "jP  " follows the 4-byte box length.</summary>
+    public bool IsFrameStart(ReadOnlySpan<byte> head) =>
+        head.Length >= 4 && head[0] == 0xFF && head[1] == 0x4F && head[2] == 0xFF && head[3] == 0x51
+        || head.Length >= 12 && head[4] == 0x6A && head[5] == 0x50 && head[6] == 0x20 && head[7] == 0x20;
+
     public string Decode(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(geometry);
-        if (destination.Length != geometry.FrameByteLength)
-        {
-            throw new ArgumentException($"destination is {destination.Length} bytes; the frame needs {geometry.FrameByteLength}", nameof(destination));
-        }
         if (geometry.BitsAllocated is not (8 or 16 or 32))
         {
             throw new CodecException($"JPEG 2000 frames are decoded into 8-, 16- or 32-bit samples; Bits Allocated is {geometry.BitsAllocated}");

@@ -1,10 +1,12 @@
 using System.Buffers;
+using DicomTools.Codecs.Jpeg;
 using DicomTools.Codecs.Native;
+using DicomTools.Dicom;
 
 namespace DicomTools.Codecs.JpegLs;
 
 /// <summary>
-/// JPEG-LS lossless (1.2.840.10008.1.2.4.80) and near-lossless (.81) through CharLS 2.x, loaded on first use
+/// JPEG-LS lossless and near-lossless (<see cref="TransferSyntaxes"/>) through CharLS 2.x, loaded on first use
 /// (<see cref="NativeLibraries.CharLs"/>). CharLS writes 1 byte per sample for precisions up to 8 bits and 2 bytes
 /// (machine order, little endian on every platform .NET runs on) above; interleave modes line and sample come out
 /// pixel-interleaved, mode none (one scan per component) comes out plane by plane and is interleaved here.
@@ -18,9 +20,6 @@ namespace DicomTools.Codecs.JpegLs;
 /// </remarks>
 public sealed class JpegLsDecoder : IFrameDecoder
 {
-    public const string LosslessTransferSyntaxUid = "1.2.840.10008.1.2.4.80";
-    public const string NearLosslessTransferSyntaxUid = "1.2.840.10008.1.2.4.81";
-
     private readonly NativeCodecLibrary _library;
 
     public JpegLsDecoder() : this(NativeLibraries.CharLs) { }
@@ -30,13 +29,14 @@ public sealed class JpegLsDecoder : IFrameDecoder
 
     public string Name => "JPEG-LS";
 
+    public IReadOnlyList<TransferSyntax> TransferSyntaxes { get; } = new[] { TransferSyntax.JpegLsLossless, TransferSyntax.JpegLsNearLossless };
+
+    /// <summary>A JPEG-LS codestream opens with SOI, as every JPEG codestream does.</summary>
+    public bool IsFrameStart(ReadOnlySpan<byte> head) => JpegDecoders.StartsWithSoi(head);
+
     public unsafe string Decode(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination)
     {
         ArgumentNullException.ThrowIfNull(geometry);
-        if (destination.Length != geometry.FrameByteLength)
-        {
-            throw new ArgumentException($"destination is {destination.Length} bytes; the frame needs {geometry.FrameByteLength}", nameof(destination));
-        }
         if (geometry.BitsAllocated != 8 && geometry.BitsAllocated != 16)
         {
             throw new CodecException($"JPEG-LS holds 2- to 16-bit samples; Bits Allocated {geometry.BitsAllocated} cannot come from it");

@@ -1,11 +1,12 @@
 using System.Buffers.Binary;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using DicomTools.Dicom;
 
 namespace DicomTools.Codecs.Rle;
 
 /// <summary>
-/// RLE Lossless (transfer syntax 1.2.840.10008.1.2.5, PS3.5 Annex G). A frame is a 64-byte header (segment count and
+/// RLE Lossless (<see cref="TransferSyntax.RleLossless"/>, PS3.5 Annex G). A frame is a 64-byte header (segment count and
 /// up to 15 segment offsets, little endian) followed by PackBits-coded segments: one per byte of each sample, the
 /// most significant byte first, all of one colour plane before the next. Each segment decodes to Rows x Columns bytes,
 /// which this decoder scatters straight into the interleaved little-endian output.
@@ -19,12 +20,19 @@ namespace DicomTools.Codecs.Rle;
 /// </remarks>
 public sealed class RleDecoder : IFrameDecoder
 {
-    public const string TransferSyntaxUid = "1.2.840.10008.1.2.5";
-
     private const int HeaderLength = 64;
     private const int MaxSegments = 15;
 
     public string Name => "RLE Lossless";
+
+    public IReadOnlyList<TransferSyntax> TransferSyntaxes { get; } = new[] { TransferSyntax.RleLossless };
+
+    /// <summary>A frame opens with its header: a segment count of 1 to 15, the first segment right after the
+    /// 64-byte header.</summary>
+    public bool IsFrameStart(ReadOnlySpan<byte> head) =>
+        head.Length >= 8
+        && BinaryPrimitives.ReadUInt32LittleEndian(head) is >= 1 and <= MaxSegments
+        && BinaryPrimitives.ReadUInt32LittleEndian(head[4..]) == HeaderLength;
 
     public string Decode(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination)
     {
@@ -32,10 +40,6 @@ public sealed class RleDecoder : IFrameDecoder
         if (geometry.BitsAllocated < 8 || geometry.BitsAllocated % 8 != 0)
         {
             throw new CodecException($"RLE Lossless cannot hold {geometry.BitsAllocated}-bit samples: Bits Allocated must be a multiple of 8");
-        }
-        if (destination.Length != geometry.FrameByteLength)
-        {
-            throw new ArgumentException($"destination is {destination.Length} bytes; the frame needs {geometry.FrameByteLength}", nameof(destination));
         }
 
         int bytesPerSample = geometry.BitsAllocated / 8;

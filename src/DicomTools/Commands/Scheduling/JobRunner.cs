@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Management.Automation;
-using DicomTools.Export;
 
-namespace DicomTools.Commands;
+namespace DicomTools.Commands.Scheduling;
 
 /// <summary>A unit of a cmdlet's work that belongs to one file (for errors, warnings and progress).</summary>
 internal interface IFileJob
@@ -17,9 +16,9 @@ internal static class JobRunner
 }
 
 /// <summary>
-/// Runs a cmdlet's frame jobs on worker threads (bounded by -ThrottleLimit) and hands each outcome back on the
-/// pipeline thread in input order: output, per-file errors and warnings, and throttled progress. Stopping the
-/// pipeline (Ctrl+C) cancels the work in flight.
+/// Runs a cmdlet's jobs on worker threads (bounded by -ThrottleLimit) and hands each outcome back on the pipeline
+/// thread in input order: output, per-file errors and warnings, and throttled progress. Stopping the pipeline
+/// (Ctrl+C) cancels the work in flight.
 /// </summary>
 internal sealed class JobRunner<TJob, T> : IDisposable where TJob : IFileJob
 {
@@ -29,7 +28,7 @@ internal sealed class JobRunner<TJob, T> : IDisposable where TJob : IFileJob
     private readonly Action<TJob, T> _onResult;
     private readonly string _activity;
     private readonly CancellationTokenSource _cancellation = new();
-    private readonly OrderedWorkQueue<TJob, JobOutcome<T>> _queue;
+    private readonly OrderedJobQueue<TJob, JobOutcome<T>> _queue;
     private readonly Stopwatch _clock = Stopwatch.StartNew();
     private TimeSpan _lastProgress;
     private int _done;
@@ -40,14 +39,13 @@ internal sealed class JobRunner<TJob, T> : IDisposable where TJob : IFileJob
         _cmdlet = cmdlet;
         _onResult = onResult;
         _activity = activity;
-        _queue = new OrderedWorkQueue<TJob, JobOutcome<T>>(work, Math.Max(1, degree), _cancellation.Token);
+        _queue = new OrderedJobQueue<TJob, JobOutcome<T>>(work, Math.Max(1, degree), _cancellation.Token);
     }
-
 
     public void Add(TJob job)
     {
         if (_cancellation.IsCancellationRequested) return;
-        IReadOnlyList<WorkItemResult<TJob, JobOutcome<T>>> ready;
+        IReadOnlyList<JobResult<TJob, JobOutcome<T>>> ready;
         try
         {
             ready = _queue.Add(job);
@@ -66,7 +64,7 @@ internal sealed class JobRunner<TJob, T> : IDisposable where TJob : IFileJob
         {
             Handle(_queue.Complete());
         }
-        catch (OperationCanceledException)
+        catch (OperationCanceledException) when (_cancellation.IsCancellationRequested)
         {
             // Stopped: nothing more is written.
         }
@@ -76,7 +74,7 @@ internal sealed class JobRunner<TJob, T> : IDisposable where TJob : IFileJob
 
     public void Cancel() => _cancellation.Cancel();
 
-    private void Handle(IEnumerable<WorkItemResult<TJob, JobOutcome<T>>> results)
+    private void Handle(IEnumerable<JobResult<TJob, JobOutcome<T>>> results)
     {
         foreach (var result in results)
         {
@@ -108,5 +106,27 @@ internal sealed class JobRunner<TJob, T> : IDisposable where TJob : IFileJob
         _cancellation.Cancel();
         _queue.Dispose();
         _cancellation.Dispose();
+    }
+}
+
+/// <summary>
+/// What a worker hands back: the result or the error, and the warnings met on the way (all written on the
+/// pipeline thread).
+/// </summary>
+internal sealed record JobOutcome<T>(T? Value, List<string> Warnings, Exception? Error)
+{
+    /// <summary>Runs <paramref name="body"/>, keeping its warnings even when it fails. Every failure becomes the
+    /// job's error, classified on the pipeline thread by <see cref="ErrorPolicy"/>.</summary>
+    public static JobOutcome<T> Run(Func<List<string>, T> body)
+    {
+        var warnings = new List<string>();
+        try
+        {
+            return new JobOutcome<T>(body(warnings), warnings, null);
+        }
+        catch (Exception e) when (ErrorPolicy.IsPerFile(e))
+        {
+            return new JobOutcome<T>(default, warnings, e);
+        }
     }
 }

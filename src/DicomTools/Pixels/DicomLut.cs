@@ -1,4 +1,4 @@
-namespace DicomTools.Imaging;
+namespace DicomTools.Pixels;
 
 /// <summary>
 /// A lookup table as DICOM stores it (Modality LUT, VOI LUT, palette): the LUT Descriptor's entry count, first

@@ -1,4 +1,4 @@
-namespace DicomTools.Imaging;
+namespace DicomTools.Pixels;
 
 /// <summary>The element type of a frame's sample array.</summary>
 internal enum SampleKind

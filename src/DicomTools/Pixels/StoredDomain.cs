@@ -1,6 +1,4 @@
-using DicomTools.Pixels;
-
-namespace DicomTools.Imaging;
+namespace DicomTools.Pixels;
 
 /// <summary>
 /// The stored values an 8- or 16-bit sample array can hold at its Bits Stored: Length = 2^bits values starting at
@@ -27,8 +25,8 @@ internal readonly record struct StoredDomain(int Offset, int Length)
     private static int Bits(int bitsStored, int width) => bitsStored < 1 || bitsStored > width ? width : bitsStored;
 }
 
-/// <summary>Checks shared by every path: a frame whose arrays cannot hold what its header says is refused before any
-/// loop runs, so no loop reads past an array.</summary>
+/// <summary>Checks shared by every path: a frame whose arrays cannot hold what its header says is refused
+/// (PixelDataException) before any loop runs, so no loop reads past an array.</summary>
 internal static class FrameChecks
 {
     /// <summary>Number of samples of the frame (Rows x Columns x SamplesPerPixel), after checking that
@@ -37,18 +35,17 @@ internal static class FrameChecks
     {
         ArgumentNullException.ThrowIfNull(frame);
         if (frame.Rows <= 0 || frame.Columns <= 0 || frame.SamplesPerPixel <= 0)
-            throw new ArgumentException(
-                $"{Where(frame)}: {frame.Columns}x{frame.Rows} with {frame.SamplesPerPixel} samples per pixel is not an image", nameof(frame));
+            throw new PixelDataException(
+                $"{Where(frame)}: {frame.Columns}x{frame.Rows} with {frame.SamplesPerPixel} samples per pixel is not an image");
         long needed = (long)frame.Rows * frame.Columns * frame.SamplesPerPixel;
         if (frame.Pixels is null)
-            throw new ArgumentException($"{Where(frame)}: no pixel samples", nameof(frame));
+            throw new PixelDataException($"{Where(frame)}: no pixel samples");
         if (SampleKinds.Of(frame.Pixels) == SampleKind.Unsupported)
-            throw new ArgumentException(
-                $"{Where(frame)}: pixel samples of type {frame.Pixels.GetType().Name} are not supported", nameof(frame));
+            throw new PixelDataException(
+                $"{Where(frame)}: pixel samples of type {frame.Pixels.GetType().Name} are not supported");
         if (needed > int.MaxValue || frame.Pixels.Length < needed)
-            throw new ArgumentException(
-                $"{Where(frame)}: {frame.Columns}x{frame.Rows}x{frame.SamplesPerPixel} needs {needed} samples, the frame holds {frame.Pixels.Length}",
-                nameof(frame));
+            throw new PixelDataException(
+                $"{Where(frame)}: {frame.Columns}x{frame.Rows}x{frame.SamplesPerPixel} needs {needed} samples, the frame holds {frame.Pixels.Length}");
         return (int)needed;
     }
 

@@ -1,25 +1,25 @@
 using System.Buffers;
-using DicomTools.Pixels;
 
-namespace DicomTools.Imaging;
+namespace DicomTools.Pixels;
 
 /// <summary>
-/// Statistics of a frame's modality values (after rescale or Modality LUT): min and max for min-max windows, and
-/// percentiles. Each reads the samples once; 8/16-bit samples go through a histogram over the stored domain, so
-/// even a non-monotonic Modality LUT is evaluated once per distinct stored value, not per pixel.
+/// Min and max of a frame's modality values (after rescale or Modality LUT), for <see cref="DicomPixelData"/> and
+/// min-max windows, and the stored-value histogram they and the percentile windows share. Each reads the samples
+/// once; 8/16-bit samples go through a histogram over the stored domain, so even a non-monotonic Modality LUT is
+/// evaluated once per distinct stored value, not per pixel.
 /// </summary>
-internal static class ModalityRange
+internal static class ModalityValues
 {
     /// <summary>Min and max modality value of the frame (raw sample values for colour). Floating-point samples
     /// that are NaN or infinite are left out; a frame without any finite sample gives (0, 0).</summary>
-    public static (double Min, double Max) Compute(DicomPixelData frame)
+    public static (double Min, double Max) Range(DicomPixelData frame)
     {
         int count = FrameChecks.SampleCount(frame);
         var modality = frame.IsColor ? ModalityStage.Identity : ModalityStage.For(frame);
-        return Compute(frame.Pixels, count, frame.BitsStored, modality);
+        return Range(frame.Pixels, count, frame.BitsStored, modality);
     }
 
-    internal static (double Min, double Max) Compute(Array pixels, int count, int bitsStored, ModalityStage modality)
+    internal static (double Min, double Max) Range(Array pixels, int count, int bitsStored, ModalityStage modality)
     {
         if (count == 0) return (0, 0);
         if (modality.Lut is not null)
@@ -50,68 +50,6 @@ internal static class ModalityRange
         var (lo, hi) = StoredMinMax(pixels, count);
         double a = modality.Apply(lo), b = modality.Apply(hi);
         return a <= b ? (a, b) : (b, a);
-    }
-
-    /// <summary>
-    /// The <paramref name="low"/> and <paramref name="high"/> percentiles (0..100) of the modality values, with
-    /// linear interpolation between the two nearest ranks (rank p/100 x (n - 1), numpy's default definition).
-    /// </summary>
-    internal static (double Low, double High) Percentiles(Array pixels, int count, int bitsStored, ModalityStage modality,
-        double low, double high)
-    {
-        if (StoredDomain.For(pixels, bitsStored) is { } domain)
-        {
-            int[] histogram = Histogram(pixels, count, domain);
-            try
-            {
-                int distinct = 0;
-                for (int i = 0; i < domain.Length; i++)
-                    if (histogram[i] != 0) distinct++;
-                var values = new double[distinct];
-                var counts = new long[distinct];
-                for (int i = 0, j = 0; i < domain.Length; i++)
-                {
-                    if (histogram[i] == 0) continue;
-                    values[j] = modality.Apply(i + domain.Offset);
-                    counts[j++] = histogram[i];
-                }
-                // Sorting by modality value handles negative slopes and non-monotonic Modality LUTs alike.
-                Array.Sort(values, counts);
-                long total = 0;
-                for (int j = 0; j < counts.Length; j++)
-                    counts[j] = total += counts[j];
-                return (AtPercentile(values, counts, total, low), AtPercentile(values, counts, total, high));
-            }
-            finally
-            {
-                ArrayPool<int>.Shared.Return(histogram);
-            }
-        }
-        double[] sorted = FiniteModalityValues(pixels, count, modality);
-        Array.Sort(sorted);
-        var cumulative = new long[sorted.Length];
-        for (int i = 0; i < cumulative.Length; i++) cumulative[i] = i + 1;
-        return (AtPercentile(sorted, cumulative, sorted.Length, low), AtPercentile(sorted, cumulative, sorted.Length, high));
-    }
-
-    /// <summary>Percentile of a sorted multiset given as distinct values and cumulative counts.</summary>
-    private static double AtPercentile(double[] values, long[] cumulative, long total, double percent)
-    {
-        if (total == 0) return 0;
-        double rank = percent / 100 * (total - 1);
-        long k = (long)Math.Floor(rank);
-        double fraction = rank - k;
-        double at = ValueAtRank(values, cumulative, k);
-        if (fraction == 0 || k + 1 >= total) return at;
-        return at + (ValueAtRank(values, cumulative, k + 1) - at) * fraction;
-    }
-
-    /// <summary>The k-th smallest value (0-based).</summary>
-    private static double ValueAtRank(double[] values, long[] cumulative, long k)
-    {
-        int index = Array.BinarySearch(cumulative, k + 1);
-        if (index < 0) index = ~index;
-        return values[Math.Min(index, values.Length - 1)];
     }
 
     /// <summary>Counts of each stored value, indexed by (value - Offset) &amp; Mask. Rented: return it to
@@ -193,18 +131,5 @@ internal static class ModalityRange
             if (m > max) max = m;
         }
         return min <= max ? (min, max) : (0, 0);
-    }
-
-    private static double[] FiniteModalityValues(Array pixels, int count, ModalityStage modality)
-    {
-        var kind = SampleKinds.Of(pixels);
-        var values = new double[count];
-        int n = 0;
-        for (int i = 0; i < count; i++)
-        {
-            double stored = SampleKinds.At(pixels, kind, i);
-            if (double.IsFinite(stored)) values[n++] = modality.Apply(stored);
-        }
-        return n == count ? values : values[..n];
     }
 }

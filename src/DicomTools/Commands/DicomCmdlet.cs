@@ -1,0 +1,159 @@
+using System.Management.Automation;
+using DicomTools.Dicom;
+
+namespace DicomTools.Commands;
+
+/// <summary>
+/// What every DicomTools cmdlet shares: file paths resolved through the FileSystem provider, and per-file errors
+/// and warnings that name the file and never stop the pipeline.
+/// </summary>
+public abstract class DicomCmdlet : PSCmdlet
+{
+    protected const string PathSet = "Path";
+    protected const string LiteralPathSet = "LiteralPath";
+
+    /// <summary>
+    /// File-system paths for <paramref name="inputs"/> (wildcards expanded unless <paramref name="literal"/>). Paths
+    /// that do not exist, are directories or live on another provider are reported as errors and skipped.
+    /// </summary>
+    protected IEnumerable<string> ResolveFilePaths(IEnumerable<string> inputs, bool literal)
+    {
+        foreach (var input in inputs)
+        {
+            foreach (var resolved in Resolve(input, literal))
+            {
+                // One stat per file: whether it exists and whether it is a folder.
+                FileAttributes attributes;
+                try
+                {
+                    attributes = File.GetAttributes(resolved);
+                }
+                catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
+                {
+                    WriteError(new ErrorRecord(new ItemNotFoundException($"Cannot find path '{resolved}' because it does not exist."),
+                        "PathNotFound", ErrorCategory.ObjectNotFound, resolved));
+                    continue;
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    ReportError(resolved, e);
+                    continue;
+                }
+                if ((attributes & FileAttributes.Directory) != 0)
+                {
+                    // Folders streaming in from Get-ChildItem -Recurse are not mistakes: skip them quietly.
+                    if (MyInvocation.ExpectingInput)
+                    {
+                        WriteVerbose($"Skipping folder '{resolved}'.");
+                        continue;
+                    }
+                    WriteError(new ErrorRecord(
+                        new IOException($"'{resolved}' is a directory; pass files, e.g. Get-ChildItem -Recurse -File | {MyInvocation.MyCommand.Name}"),
+                        "PathIsDirectory", ErrorCategory.InvalidArgument, resolved));
+                    continue;
+                }
+                yield return resolved;
+            }
+        }
+    }
+
+    /// <summary>Provider paths for one input; errors for other providers and unmatched paths are written here.</summary>
+    private IReadOnlyList<string> Resolve(string input, bool literal)
+    {
+        // Absolute file-system paths (what Get-ChildItem's PSPath and scripts mostly pass) need no provider lookup,
+        // which costs more than reading a DICOM header; everything else goes through the session's providers.
+        // A -Path without wildcards may still hold escapes (`[): they are removed, as the provider would.
+        if ((literal || !WildcardPattern.ContainsWildcardCharacters(input))
+            && TryAbsoluteFileSystemPath(literal ? input : WildcardPattern.Unescape(input), out var direct))
+            return new[] { direct };
+        try
+        {
+            if (literal)
+            {
+                var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(input, out var provider, out _);
+                if (IsFileSystem(provider)) return new[] { path };
+                WriteNotFileSystem(input, provider);
+                return Array.Empty<string>();
+            }
+
+            var paths = SessionState.Path.GetResolvedProviderPathFromPSPath(input, out var wildcardProvider);
+            if (!IsFileSystem(wildcardProvider))
+            {
+                WriteNotFileSystem(input, wildcardProvider);
+                return Array.Empty<string>();
+            }
+            if (paths.Count == 0 && WildcardPattern.ContainsWildcardCharacters(input))
+                WriteVerbose($"No files match '{input}'.");
+            return paths;
+        }
+        catch (ItemNotFoundException e)
+        {
+            WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, input));
+        }
+        catch (System.Management.Automation.DriveNotFoundException e)
+        {
+            WriteError(new ErrorRecord(e, "PathNotFound", ErrorCategory.ObjectNotFound, input));
+        }
+        catch (ProviderNotFoundException e)
+        {
+            WriteError(new ErrorRecord(e, "NotFileSystemPath", ErrorCategory.InvalidArgument, input));
+        }
+        return Array.Empty<string>();
+    }
+
+    private const string FileSystemQualifier = "Microsoft.PowerShell.Core\\FileSystem::";
+    private const string ShortFileSystemQualifier = "FileSystem::";
+
+    /// <summary>A fully qualified path, bare or qualified with the FileSystem provider, normalised; false otherwise.</summary>
+    private static bool TryAbsoluteFileSystemPath(string input, out string path)
+    {
+        var candidate = input;
+        if (candidate.StartsWith(FileSystemQualifier, StringComparison.OrdinalIgnoreCase)) candidate = candidate[FileSystemQualifier.Length..];
+        else if (candidate.StartsWith(ShortFileSystemQualifier, StringComparison.OrdinalIgnoreCase)) candidate = candidate[ShortFileSystemQualifier.Length..];
+        path = "";
+        if (!Path.IsPathFullyQualified(candidate)) return false;
+        path = Path.GetFullPath(candidate);
+        return true;
+    }
+
+    private static bool IsFileSystem(ProviderInfo provider) =>
+        string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase);
+
+    private void WriteNotFileSystem(string input, ProviderInfo provider) =>
+        WriteError(new ErrorRecord(
+            new ArgumentException($"'{input}' is on the {provider.Name} provider; {MyInvocation.MyCommand.Name} reads files from the file system only."),
+            "NotFileSystemPath", ErrorCategory.InvalidArgument, input));
+
+    /// <summary>
+    /// Reports a file that could not be read as a non-terminating error whose message names the file, with the
+    /// stable error id <see cref="ErrorPolicy"/> gives its kind of failure, so the pipeline goes on with the next file.
+    /// </summary>
+    internal void ReportError(string path, Exception exception, ErrorCategory? categoryOverride = null, string? errorIdOverride = null)
+    {
+        var (id, category) = ErrorPolicy.Classify(exception);
+        var message = id == ErrorPolicy.UnexpectedErrorId
+            ? $"{path}: internal error ({exception.GetType().Name}): {exception.Message}"
+            : $"{path}: {PlainMessage(exception)}";
+        var record = new ErrorRecord(exception, errorIdOverride ?? id, categoryOverride ?? category, path)
+        {
+            // Messages can quote header text and file names: escaped, so they cannot drive the terminal.
+            ErrorDetails = new ErrorDetails(TextEscaper.Escape(message)),
+        };
+        WriteError(record);
+    }
+
+    /// <summary>The message without the "(Parameter 'x') Actual value was y." .NET appends to argument exceptions.</summary>
+    internal static string PlainMessage(Exception exception)
+    {
+        if (exception is not ArgumentException { ParamName: { } name }) return exception.Message;
+        var message = exception.Message;
+        var cut = message.IndexOf($" (Parameter '{name}')", StringComparison.Ordinal);
+        return cut > 0 ? message[..cut] : message;
+    }
+
+    /// <summary>Passes the reader's tolerated problems on as warnings naming the file.</summary>
+    internal void ReportWarnings(string path, IEnumerable<string> warnings)
+    {
+        foreach (var warning in warnings) WriteWarning(TextEscaper.Escape($"{path}: {warning}"));
+    }
+}

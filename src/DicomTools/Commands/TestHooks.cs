@@ -1,0 +1,19 @@
+namespace DicomTools.Commands;
+
+/// <summary>
+/// Lets the Pester tests make the per-file work fail like a bug would, to prove every cmdlet applies
+/// <see cref="ErrorPolicy"/> the same way. Internal, off unless a test sets it by reflection, and only ever throws.
+/// </summary>
+internal static class TestHooks
+{
+    /// <summary>File name (no folder) whose work throws an InvalidOperationException; null (the default) for none.</summary>
+    internal static volatile string? FailOnFileName;
+
+    /// <summary>Called inside the per-file work, serial and parallel alike.</summary>
+    internal static void Check(string path)
+    {
+        var name = FailOnFileName;
+        if (name is not null && string.Equals(System.IO.Path.GetFileName(path), name, StringComparison.Ordinal))
+            throw new InvalidOperationException($"injected failure for {name} (test hook)");
+    }
+}
