@@ -109,4 +109,29 @@ public sealed class JpegIntegerIdctTests
         var steps = Enumerable.Repeat(8, 64).ToArray();
         Assert.All(Transform(precision, coefficients, steps), s => Assert.Equal(expected, s));
     }
+
+    [Theory]
+    [InlineData(8)]
+    [InlineData(12)]
+    public void Vector_path_gives_the_scalar_path_s_samples_for_every_block_it_takes(int precision)
+    {
+        // The 32-bit AVX2 transform must equal the 64-bit scalar one (libjpeg's arithmetic) wherever it is used; it
+        // declines blocks whose dequantized terms are too large, and those go the scalar way. Magnitudes span the
+        // typical range, the limit and far past it, with random steps up to 255.
+        var idct = IntegerInverseDct.For(precision);
+        var random = new Random(1000 + precision);
+        var center = 1 << (precision - 1);
+        for (var trial = 0; trial < 20000; trial++)
+        {
+            var scale = trial % 4 switch { 0 => 1, 1 => 4, 2 => 16, _ => 64 };
+            var coefficients = RandomBlock(random, Math.Min(32767, scale * center / 8), Math.Min(32767, scale * center / 16))
+                .Select(c => (short)Math.Clamp(c, short.MinValue, short.MaxValue)).ToArray();
+            var steps = Enumerable.Range(0, 64).Select(_ => random.Next(1, trial % 3 == 0 ? 256 : 17)).ToArray();
+            var vector = new short[64];
+            var scalar = new short[64];
+            idct.Transform(coefficients, steps, new int[64], vector, 8);
+            idct.TransformScalar(coefficients, steps, new int[64], scalar, 8);
+            Assert.True(scalar.SequenceEqual(vector), $"trial {trial}: vector and scalar paths differ");
+        }
+    }
 }
