@@ -9,7 +9,7 @@
     Description          = 'Reads DICOM medical images and renders them as the standard says (Modality LUT, VOI window or LUT, presentation), then exports PNG/JPEG/TIFF. Binary cmdlets, no external tools.'
     CompatiblePSEditions = @('Core')
     PowerShellVersion    = '7.4'
-    CmdletsToExport      = @('Get-DicomInfo', 'Get-DicomPixelData', 'ConvertTo-WindowedImage', 'Export-DicomImage')
+    CmdletsToExport      = @('Get-DicomInfo', 'Get-DicomPixelData', 'ConvertTo-WindowedImage', 'Export-DicomImage', 'Show-DicomImage')
     FunctionsToExport    = @()
     VariablesToExport    = @()
     AliasesToExport      = @()

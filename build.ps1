@@ -5,7 +5,7 @@
 .DESCRIPTION
     Tasks:
       Build  (default) Release build, staged as an importable module in out/DicomTools.
-      Test   Build, then the C# unit tests and the Pester tests; ends with one line "N passed, M failed".
+      Test   Build, then the C# unit tests and the Pester tests; ends with one line "N passed, M failed, K skipped".
       Demo   Build, write a synthetic CT phantom with the project's own writer, render it twice, print the PNGs.
       Bench  Throughput and memory of the full pipeline and of header scans (against pydicom when installed).
       Fuzz   A longer run of the mutation fuzzer than the one inside Test.
@@ -75,6 +75,8 @@ function Install-TestPrerequisites {
     if (-not (Get-Command dcmdjpeg -ErrorAction SilentlyContinue)) { $missing += 'dcmtk' }
     if (-not (Get-Command gdcmconv -ErrorAction SilentlyContinue)) { $missing += 'libgdcm-tools' }
     if (-not (Test-Path /usr/bin/python3) -or -not (Test-PythonModules)) { $missing += 'python3-pydicom', 'python3-numpy', 'python3-pil' }
+    # ImageMagick reads the Sixel pictures Show-DicomImage writes (the terminal-picture tests).
+    if (-not (Test-Path /usr/bin/convert)) { $missing += 'imagemagick' }
     if ($missing.Count -eq 0) { return }
     $aptGet = Get-Command apt-get -ErrorAction SilentlyContinue
     $isRoot = (& id -u) -eq '0'
@@ -161,8 +163,10 @@ function Invoke-Test {
     Write-Host ("Pester tests:  {0} passed, {1} failed, {2} skipped" -f $pester.Passed, $pester.Failed, $pester.Skipped)
     $passed = $unit.Passed + $pester.Passed
     $failed = $unit.Failed + $pester.Failed
-    # CI reads this last line to know the tests ran; skipped tests are reported above and never counted as passed.
-    Write-Host "$passed passed, $failed failed"
+    $skipped = $unit.Skipped + $pester.Skipped
+    # CI reads this last line to know the tests ran. A test skips only when a reference tool it needs is not installed
+    # (or the shared corpus is absent); skips are counted here, never as passed.
+    Write-Host "$passed passed, $failed failed, $skipped skipped"
     if ($failed -gt 0 -or $passed -eq 0) { exit 1 }
 }
 

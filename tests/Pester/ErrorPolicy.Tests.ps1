@@ -6,14 +6,14 @@
 BeforeAll {
     . $PSScriptRoot/TestSetup.ps1
     Import-Module $ModulePath -Force
-    $assembly = [DicomTools.Commands.GetDicomInfoCommand].Assembly
+    $assembly = [DicomTools.GetDicomInfoCommand].Assembly
     $nonPublicStatic = [Reflection.BindingFlags]'Static,NonPublic,Public'
     # Internal test hook: the per-file work of the named file throws InvalidOperationException, as a bug would.
     $script:hook = $assembly.GetType('DicomTools.Commands.TestHooks', $true).GetField('FailOnFileName', $nonPublicStatic)
     $script:classify = $assembly.GetType('DicomTools.Commands.ErrorPolicy', $true).GetMethod('Classify', $nonPublicStatic)
     $script:files = foreach ($name in 'a.dcm', 'b.dcm', 'c.dcm') {
         $p = Join-Path $TestDrive $name
-        [DicomTools.Samples.CtPhantom]::Create(16, 0, $null, $null).WriteFile($p)
+        (Get-ModuleType DicomTools.Samples.CtPhantom)::Create(16, 0, $null, $null).WriteFile($p)
         $p
     }
 }
@@ -24,12 +24,12 @@ Describe 'Error policy' {
     }
 
     It 'classifies <Type> as <Id> (<Category>)' -TestCases @(
-        @{ Type = 'DicomReadException'; Make = { [DicomTools.Dicom.DicomReadException]::new('x', -1, $null, $null) }; Id = 'DicomReadError'; Category = 'InvalidData' }
-        @{ Type = 'CodecException'; Make = { [DicomTools.Codecs.CodecException]::new('x') }; Id = 'PixelDecodeError'; Category = 'InvalidData' }
-        @{ Type = 'PixelDataException'; Make = { [DicomTools.Pixels.PixelDataException]::new('x') }; Id = 'PixelDataError'; Category = 'InvalidData' }
-        @{ Type = 'DisplaySettingsException'; Make = { [DicomTools.Imaging.DisplaySettingsException]::new('x') }; Id = 'InvalidDisplaySettings'; Category = 'InvalidArgument' }
-        @{ Type = 'OutputExistsException'; Make = { [DicomTools.Export.OutputExistsException]::new('/x.png') }; Id = 'OutputExists'; Category = 'ResourceExists' }
-        @{ Type = 'UnsupportedOutputException'; Make = { [DicomTools.Export.UnsupportedOutputException]::new('x') }; Id = 'NotSupported'; Category = 'InvalidOperation' }
+        @{ Type = 'DicomReadException'; Make = { [DicomTools.DicomReadException]::new('x', -1, $null, $null) }; Id = 'DicomReadError'; Category = 'InvalidData' }
+        @{ Type = 'CodecException'; Make = { [DicomTools.CodecException]::new('x') }; Id = 'PixelDecodeError'; Category = 'InvalidData' }
+        @{ Type = 'PixelDataException'; Make = { [DicomTools.PixelDataException]::new('x') }; Id = 'PixelDataError'; Category = 'InvalidData' }
+        @{ Type = 'DisplaySettingsException'; Make = { [DicomTools.DisplaySettingsException]::new('x') }; Id = 'InvalidDisplaySettings'; Category = 'InvalidArgument' }
+        @{ Type = 'OutputExistsException'; Make = { [DicomTools.OutputExistsException]::new('/x.png') }; Id = 'OutputExists'; Category = 'ResourceExists' }
+        @{ Type = 'UnsupportedOutputException'; Make = { [DicomTools.UnsupportedOutputException]::new('x') }; Id = 'NotSupported'; Category = 'InvalidOperation' }
         @{ Type = 'UnauthorizedAccessException'; Make = { [UnauthorizedAccessException]::new('x') }; Id = 'FileAccessDenied'; Category = 'PermissionDenied' }
         @{ Type = 'FileNotFoundException'; Make = { [IO.FileNotFoundException]::new('x') }; Id = 'PathNotFound'; Category = 'ObjectNotFound' }
         @{ Type = 'IOException'; Make = { [IO.IOException]::new('x') }; Id = 'FileError'; Category = 'ReadError' }

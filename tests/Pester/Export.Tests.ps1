@@ -3,12 +3,12 @@ BeforeAll {
     Import-Module $ModulePath -Force
 
     function New-CtFile([string]$Path, [hashtable]$Text = @{}, [int]$Frames = 1) {
-        if ($Frames -gt 1) { [DicomTools.Samples.CtPhantom]::WriteMultiFrame($Path, 32, $Frames); return }
-        $w = [DicomTools.Samples.CtPhantom]::Create(32, 0, $null, $null)
+        if ($Frames -gt 1) { (Get-ModuleType DicomTools.Samples.CtPhantom)::WriteMultiFrame($Path, 32, $Frames); return }
+        $w = (Get-ModuleType DicomTools.Samples.CtPhantom)::Create(32, 0, $null, $null)
         foreach ($k in $Text.Keys) {
-            $tag = [DicomTools.Dicom.DicomTag]::new(0)
-            $null = [DicomTools.Dicom.DicomDictionary]::TryGetTag($k, [ref]$tag)
-            $null = $w.Add($tag, [DicomTools.Dicom.DicomVR]::LO, $Text[$k])
+            $tag = [DicomTools.DicomTag]::new(0)
+            $null = (Get-ModuleType DicomTools.Dicom.DicomDictionary)::TryGetTag($k, [ref]$tag)
+            $null = $w.Add($tag, [DicomTools.DicomVR]::LO, $Text[$k])
         }
         $w.WriteFile($Path)
     }
@@ -66,13 +66,13 @@ Describe 'Export-DicomImage' {
 
     It 'refuses -BitDepth 16 for formats that hold 8 bits' {
         { ConvertTo-WindowedImage -LiteralPath $source | Export-DicomImage -Path (Join-Path $out 'x.jpg') -BitDepth 16 -ErrorAction Stop } |
-            Should -Throw -ErrorId 'BitDepthNotSupported,DicomTools.Commands.ExportDicomImageCommand'
+            Should -Throw -ErrorId 'BitDepthNotSupported,DicomTools.ExportDicomImageCommand'
     }
 
     It 'uses -Quality for JPEG' {
         $low = Join-Path $out 'q10.jpg'; $high = Join-Path $out 'q100.jpg'
         $phantom = Join-Path $TestDrive 'phantom512.dcm'
-        if (-not (Test-Path $phantom)) { [DicomTools.Samples.CtPhantom]::Write($phantom, 256, 0, $null, $null) }
+        if (-not (Test-Path $phantom)) { (Get-ModuleType DicomTools.Samples.CtPhantom)::Write($phantom, 256, 0, $null, $null) }
         ConvertTo-WindowedImage -LiteralPath $phantom | Export-DicomImage -Path $low -Quality 10
         ConvertTo-WindowedImage -LiteralPath $phantom | Export-DicomImage -Path $high -Quality 100
         (Get-Item $low).Length | Should -BeLessThan (Get-Item $high).Length
@@ -106,7 +106,7 @@ Describe 'Export-DicomImage' {
         Set-Content -LiteralPath $file -Value 'precious'
         $errors = $null
         ConvertTo-WindowedImage -LiteralPath $source | Export-DicomImage -Path $file -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors[0].FullyQualifiedErrorId | Should -Be 'OutputExists,DicomTools.Commands.ExportDicomImageCommand'
+        $errors[0].FullyQualifiedErrorId | Should -Be 'OutputExists,DicomTools.ExportDicomImageCommand'
         $errors[0].CategoryInfo.Category | Should -Be 'ResourceExists'
         Get-Content -LiteralPath $file | Should -Be 'precious'
         ConvertTo-WindowedImage -LiteralPath $source | Export-DicomImage -Path $file -Force
@@ -149,12 +149,12 @@ Describe 'Export-DicomImage' {
     }
 
     It 'refuses a call without -Path or -OutputDirectory' {
-        { Export-DicomImage -SourcePath $source -ErrorAction Stop } | Should -Throw -ErrorId 'OutputNotSpecified,DicomTools.Commands.ExportDicomImageCommand'
+        { Export-DicomImage -SourcePath $source -ErrorAction Stop } | Should -Throw -ErrorId 'OutputNotSpecified,DicomTools.ExportDicomImageCommand'
     }
 
     It 'refuses an unknown token before reading anything' {
         { Export-DicomImage -SourcePath $source -Path (Join-Path $out '{NoSuchKeyword}.png') -ErrorAction Stop } |
-            Should -Throw -ErrorId 'InvalidOutputTemplate,DicomTools.Commands.ExportDicomImageCommand'
+            Should -Throw -ErrorId 'InvalidOutputTemplate,DicomTools.ExportDicomImageCommand'
     }
 }
 

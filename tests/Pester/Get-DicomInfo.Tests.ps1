@@ -28,6 +28,13 @@ BeforeAll {
 }
 
 Describe 'Get-DicomInfo over the shared corpus' -Skip:(-not $CorpusPresent) {
+    # A corpus test over zero files would pass without testing anything: the case lists must not be empty.
+    It 'finds readable and broken files in MANIFEST.tsv' -TestCases @{ Readable = $readable.Count; Broken = $broken.Count } {
+        param($Readable, $Broken)
+        $Readable | Should -BeGreaterThan 100
+        $Broken | Should -BeGreaterThan 10
+    }
+
     It 'reads <File> and agrees with MANIFEST.tsv (pydicom)' -TestCases $readable {
         param($File, $Row)
         $info = Get-DicomInfo -LiteralPath (Join-Path $CorpusDir $File) -WarningAction SilentlyContinue -ErrorAction Stop
@@ -67,13 +74,13 @@ Describe 'Get-DicomInfo over the shared corpus' -Skip:(-not $CorpusPresent) {
         $result = Get-DicomInfo -LiteralPath (Join-Path $CorpusDir $File) -ErrorVariable errors -ErrorAction SilentlyContinue -WarningAction SilentlyContinue
         if ($errors.Count -gt 0) {
             $errors.Count | Should -Be 1
-            $errors[0].FullyQualifiedErrorId | Should -Be 'DicomReadError,DicomTools.Commands.GetDicomInfoCommand'
+            $errors[0].FullyQualifiedErrorId | Should -Be 'DicomReadError,DicomTools.GetDicomInfoCommand'
             $errors[0].TargetObject | Should -Be (Join-Path $CorpusDir $File)
             $errors[0].ToString() | Should -BeLike "*$File*"
             $result | Should -BeNullOrEmpty
         }
         else {
-            $result | Should -BeOfType DicomTools.Dicom.DicomInfo
+            $result | Should -BeOfType DicomTools.DicomInfo
         }
     }
 
@@ -87,6 +94,7 @@ Describe 'Get-DicomInfo over the shared corpus' -Skip:(-not $CorpusPresent) {
 
     It 'streams FileInfo objects from Get-ChildItem' {
         $count = @(Get-ChildItem $CorpusDir -Filter 'cswado__*.dcm').Count
+        $count | Should -BeGreaterThan 0
         @(Get-ChildItem $CorpusDir -Filter 'cswado__*.dcm' | Get-DicomInfo -WarningAction SilentlyContinue).Count | Should -Be $count
     }
 
@@ -107,7 +115,7 @@ Describe 'Get-DicomInfo over the shared corpus' -Skip:(-not $CorpusPresent) {
 
     It 'types values: PN with components, dates, numbers, UIDs named' {
         $info = Get-DicomInfo -LiteralPath (Join-Path $CorpusDir 'pydicom__CT_small.dcm')
-        $info.PatientName | Should -BeOfType DicomTools.Dicom.DicomPersonName
+        $info.PatientName | Should -BeOfType DicomTools.DicomPersonName
         $info.PatientName.FamilyName | Should -Be 'CompressedSamples'
         $info.PatientName.GivenName | Should -Be 'CT1'
         $info.StudyDate | Should -BeOfType datetime
@@ -146,7 +154,7 @@ Describe 'Get-DicomInfo path handling' {
     It 'reports a missing literal path as ObjectNotFound' {
         $errors = $null
         Get-DicomInfo -LiteralPath (Join-Path $TestDrive 'nope.dcm') -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors[0].FullyQualifiedErrorId | Should -Be 'PathNotFound,DicomTools.Commands.GetDicomInfoCommand'
+        $errors[0].FullyQualifiedErrorId | Should -Be 'PathNotFound,DicomTools.GetDicomInfoCommand'
         $errors[0].CategoryInfo.Category | Should -Be 'ObjectNotFound'
     }
 
@@ -159,13 +167,13 @@ Describe 'Get-DicomInfo path handling' {
     It 'refuses paths on other providers' {
         $errors = $null
         Get-DicomInfo -LiteralPath 'Env:\PATH' -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors[0].FullyQualifiedErrorId | Should -Be 'NotFileSystemPath,DicomTools.Commands.GetDicomInfoCommand'
+        $errors[0].FullyQualifiedErrorId | Should -Be 'NotFileSystemPath,DicomTools.GetDicomInfoCommand'
     }
 
     It 'refuses a directory with a hint' {
         $errors = $null
         Get-DicomInfo -LiteralPath $TestDrive -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors[0].FullyQualifiedErrorId | Should -Be 'PathIsDirectory,DicomTools.Commands.GetDicomInfoCommand'
+        $errors[0].FullyQualifiedErrorId | Should -Be 'PathIsDirectory,DicomTools.GetDicomInfoCommand'
     }
 
     It 'reports a non-DICOM file with the file name, offset and problem' {
@@ -173,7 +181,7 @@ Describe 'Get-DicomInfo path handling' {
         Set-Content -Path $file -Value ('hello ' * 40)
         $errors = $null
         Get-DicomInfo -LiteralPath $file -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors[0].FullyQualifiedErrorId | Should -Be 'DicomReadError,DicomTools.Commands.GetDicomInfoCommand'
+        $errors[0].FullyQualifiedErrorId | Should -Be 'DicomReadError,DicomTools.GetDicomInfoCommand'
         $errors[0].ToString() | Should -Match ([regex]::Escape($file))
         $errors[0].ToString() | Should -Match "'DICM'"
     }
@@ -184,5 +192,29 @@ Describe 'Get-DicomInfo path handling' {
         (Get-DicomInfo -LiteralPath $odd).Modality | Should -Be 'CT'
         (Get-Item -LiteralPath $odd | Get-DicomInfo).Modality | Should -Be 'CT'
         (Get-DicomInfo -Path ($odd -replace '\[', '`[' -replace '\]', '`]')).Modality | Should -Be 'CT' -Because 'escaped wildcard characters in -Path name the file literally'
+    }
+}
+
+Describe 'Get-DicomInfo on files real scanners got wrong' {
+    BeforeAll {
+        $faults = Join-Path $PSScriptRoot '../fixtures/faults'
+    }
+
+    It 'lists the elements after Pixel Data by tag' {
+        $info = Get-DicomInfo -LiteralPath (Join-Path $faults 'trailing.native.dcm')
+        $info['E029,1001'] | Should -Be 'after the image'
+        $info['(FFFC,FFFC)'] | Should -Not -BeNullOrEmpty
+        @($info.Elements | Where-Object { $_.Tag.Group -eq 0xFFFA }).Count | Should -Be 1
+    }
+
+    It 'keeps an Instance Number past the IS range as a long that sorts with the others' {
+        $long = Get-DicomInfo -LiteralPath (Join-Path $faults 'islong.dcm')
+        $small = Get-DicomInfo -LiteralPath (Join-Path $faults 'novr.dcm') -WarningAction SilentlyContinue
+        $long.InstanceNumber | Should -Be 1160501010100
+        $long.InstanceNumber | Should -BeOfType [long]
+        $small.InstanceNumber | Should -BeOfType [long]
+        $long.Warnings | Should -Match 'outside the 32-bit range of IS'
+        @($long, $small | Sort-Object InstanceNumber | ForEach-Object Name) | Should -Be @('novr.dcm', 'islong.dcm')
+        @($long, $small | Where-Object InstanceNumber -eq 1).Count | Should -Be 1
     }
 }

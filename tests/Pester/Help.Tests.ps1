@@ -268,7 +268,7 @@ Describe 'Documented facts that live in the code' {
     It 'lists every -Preset with the center and width of WindowPresets' {
         $doc = (Get-Help ConvertTo-WindowedImage -Full).parameters.parameter | Where-Object name -eq Preset
         $text = Get-ParaText $doc.description
-        $presets = [DicomTools.Imaging.WindowPresets]::All
+        $presets = (Get-ModuleType DicomTools.Imaging.WindowPresets)::All
         @($doc.parameterValueGroup.parameterValue | ForEach-Object { "$_" }) | Should -Be @($presets.Name)
         foreach ($preset in $presets) {
             $line = '- {0}: {1}, {2} ({3})' -f $preset.Name, $preset.Center, $preset.Width, $preset.Description
@@ -278,13 +278,13 @@ Describe 'Documented facts that live in the code' {
 
     It 'gives the -Percentile default of DisplaySettings' {
         $doc = (Get-Help ConvertTo-WindowedImage -Full).parameters.parameter | Where-Object name -eq Percentile
-        $settings = [DicomTools.Imaging.DisplaySettings]::Default
+        $settings = [DicomTools.DisplaySettings]::Default
         $doc.defaultValue | Should -Be ('{0}, {1}' -f $settings.PercentileLow, $settings.PercentileHigh)
     }
 
     It 'gives the -Quality default of EncodeOptions' {
         $doc = (Get-Help Export-DicomImage -Full).parameters.parameter | Where-Object name -eq Quality
-        [int]$doc.defaultValue | Should -Be ([DicomTools.Export.EncodeOptions]::DefaultJpegQuality)
+        [int]$doc.defaultValue | Should -Be ((Get-ModuleType DicomTools.Export.EncodeOptions)::DefaultJpegQuality)
     }
 }
 
@@ -313,14 +313,14 @@ Describe 'Examples run on sample files' -Skip:(-not $CorpusPresent) {
         $script:Template = Join-Path ([IO.Path]::GetTempPath()) "dicomtools-help-$([guid]::NewGuid().ToString('N'))"
         New-Item -ItemType Directory -Path "$Template/scans", "$Template/archive/2026-01", "$Template/archive/old" | Out-Null
         $series = '2.25.' + (Get-Random -Minimum 100000000 -Maximum 999999999)
-        [DicomTools.Samples.CtPhantom]::Write("$Template/scans/ct_0.dcm", 512, 0, $series, $null)
-        [DicomTools.Samples.CtPhantom]::Write("$Template/scans/ct_1.dcm", 512, 1, $series, $null)
+        (Get-ModuleType DicomTools.Samples.CtPhantom)::Write("$Template/scans/ct_0.dcm", 512, 0, $series, $null)
+        (Get-ModuleType DicomTools.Samples.CtPhantom)::Write("$Template/scans/ct_1.dcm", 512, 1, $series, $null)
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'pydicomdata__emri_small.dcm') -Destination "$Template/scans/mr_multiframe.dcm"
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'derived__MR_small_window_and_voilut.dcm') -Destination "$Template/scans/mr_voilut.dcm"
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'dwv__gdcm-CR-MONO1-10-chest.dcm') -Destination "$Template/scans/cr_chest.dcm"
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'pydicom__MR_small.dcm') -Destination "$Template/scans/knee [left].dcm"
-        [DicomTools.Samples.CtPhantom]::Write("$Template/archive/2026-01/IM0001.dcm", 256, 0, $null, $null)
-        [DicomTools.Samples.CtPhantom]::Write("$Template/archive/2026-01/IM0002.dcm", 256, 1, $null, $null)
+        (Get-ModuleType DicomTools.Samples.CtPhantom)::Write("$Template/archive/2026-01/IM0001.dcm", 256, 0, $null, $null)
+        (Get-ModuleType DicomTools.Samples.CtPhantom)::Write("$Template/archive/2026-01/IM0002.dcm", 256, 1, $null, $null)
         Copy-Item -LiteralPath (Join-Path $CorpusDir 'pydicom__MR_small.dcm') -Destination "$Template/archive/old/IM0001.dcm"
         Set-Content -LiteralPath "$Template/archive/README.txt" -Value 'Not a DICOM file: Get-DicomInfo reports it and goes on.'
         # The corpus is read-only; the copies must be removable.

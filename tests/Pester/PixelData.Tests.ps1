@@ -97,7 +97,7 @@ Describe 'Get-DicomPixelData' -Skip:(-not $CorpusPresent) {
     It 'says which frames too little pixel data cannot fill' {
         $errors = $null
         Get-DicomPixelData -LiteralPath (Corpus 'broken__rows_exceed_pixeldata__MR_small.dcm') -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors[0].FullyQualifiedErrorId | Should -Be 'PixelDataError,DicomTools.Commands.GetDicomPixelDataCommand'
+        $errors[0].FullyQualifiedErrorId | Should -Be 'PixelDataError,DicomTools.GetDicomPixelDataCommand'
         $errors[0].ToString() | Should -Match 'frame 0 needs bytes'
     }
 

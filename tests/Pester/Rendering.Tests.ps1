@@ -111,6 +111,12 @@ namespace DicomToolsTests {
 }
 
 Describe 'Rendering of uncompressed, deflated and RLE images against the references' -Skip:(-not $CorpusPresent) {
+    It 'finds reference renderings for native and compressed files' -TestCases @{ Native = $native.Count; Compressed = $compressed.Count } {
+        param($Native, $Compressed)
+        $Native | Should -BeGreaterThan 20
+        $Compressed | Should -BeGreaterThan 20
+    }
+
     It '<File> <Variant> matches the <RefKind> reference' -TestCases $native {
         param($File, $Variant, $Reference, $RefKind, $Fallback)
         Test-Rendering $File $Variant $Reference $Fallback

@@ -4,17 +4,17 @@
 BeforeAll {
     . $PSScriptRoot/TestSetup.ps1
     Import-Module $ModulePath -Force
-    $tags = [DicomTools.Dicom.DicomTags]
-    $vr = [DicomTools.Dicom.DicomVR]
+    $tags = (Get-ModuleType DicomTools.Dicom.DicomTags)
+    $vr = [DicomTools.DicomVR]
     $esc = [char]0x1B
     $bel = [char]0x07
 
     function New-Phantom([string]$Path, [int]$Size = 32, [hashtable]$Text = @{}) {
-        $w = [DicomTools.Samples.CtPhantom]::Create($Size, 0, $null, $null)
+        $w = (Get-ModuleType DicomTools.Samples.CtPhantom)::Create($Size, 0, $null, $null)
         foreach ($k in $Text.Keys) {
-            $tag = [DicomTools.Dicom.DicomTag]::new(0)
-            $null = [DicomTools.Dicom.DicomDictionary]::TryGetTag($k, [ref]$tag)
-            $entry = [DicomTools.Dicom.DicomDictionary]::Lookup($tag)
+            $tag = [DicomTools.DicomTag]::new(0)
+            $null = (Get-ModuleType DicomTools.Dicom.DicomDictionary)::TryGetTag($k, [ref]$tag)
+            $entry = (Get-ModuleType DicomTools.Dicom.DicomDictionary)::Lookup($tag)
             $null = $w.Add($tag, $entry.ValueRepresentations[0], $Text[$k])
         }
         $w.WriteFile($Path)
@@ -91,13 +91,13 @@ Describe 'Limits that hold whatever the header claims' {
         New-NestedFile $nested 20000
         $errors = $null
         Get-DicomInfo -LiteralPath $nested -ErrorVariable errors -ErrorAction SilentlyContinue | Should -BeNullOrEmpty
-        $errors[0].FullyQualifiedErrorId | Should -Be 'DicomReadError,DicomTools.Commands.GetDicomInfoCommand'
+        $errors[0].FullyQualifiedErrorId | Should -Be 'DicomReadError,DicomTools.GetDicomInfoCommand'
         $errors[0].ToString() | Should -Match 'nested deeper than'
     }
 
     It 'costs one or two error lines, not one per claimed frame, when Number of Frames lies' {
         $liar = Join-Path $TestDrive 'liar.dcm'
-        $w = [DicomTools.Samples.CtPhantom]::Create(16, 0, $null, $null)
+        $w = (Get-ModuleType DicomTools.Samples.CtPhantom)::Create(16, 0, $null, $null)
         $null = $w.Add($tags::NumberOfFrames, $vr::IS, '2147483647')
         $w.WriteFile($liar)
         $errors = $null
@@ -112,7 +112,7 @@ Describe 'Limits that hold whatever the header claims' {
 
     It 'refuses a frame larger than -MaxImageBytes before allocating it, and lets the user raise the limit' {
         $big = Join-Path $TestDrive 'claims-huge.dcm'
-        $w = [DicomTools.Samples.CtPhantom]::Create(16, 0, $null, $null)
+        $w = (Get-ModuleType DicomTools.Samples.CtPhantom)::Create(16, 0, $null, $null)
         $null = $w.Add($tags::Rows, [uint16]65535).Add($tags::Columns, [uint16]65535)
         $w.WriteFile($big)
         $errors = $null
@@ -146,7 +146,7 @@ Describe 'Output paths made from header values stay inside the folder the user n
         New-Phantom $source
         $errors = $null
         Export-DicomImage -SourcePath $source -Path 'Env:/dicomtools-test.png' -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors[0].FullyQualifiedErrorId | Should -Be 'NotFileSystemPath,DicomTools.Commands.ExportDicomImageCommand'
+        $errors[0].FullyQualifiedErrorId | Should -Be 'NotFileSystemPath,DicomTools.ExportDicomImageCommand'
         Test-Path 'Env:/dicomtools-test.png' | Should -BeFalse
     }
 }

@@ -16,3 +16,7 @@ function Get-CorpusManifest {
     if (-not $script:CorpusPresent) { return @() }
     Import-Csv -Path (Join-Path $script:CorpusDir 'MANIFEST.tsv') -Delimiter "`t"
 }
+
+# The module's public types are in namespace DicomTools; the tests also make files with internal ones (the sample CT,
+# the writer, the dictionary), reached through the loaded assembly.
+function Get-ModuleType([string]$Name) { [DicomTools.DicomInfo].Assembly.GetType($Name, $true) }

@@ -6,9 +6,9 @@ BeforeAll {
     function New-RampFile([string]$Path, [string]$Photometric = 'MONOCHROME2', [string]$Function = $null) {
         $pixels = [ushort[]]::new(64 * 64)
         for ($i = 0; $i -lt $pixels.Length; $i++) { $pixels[$i] = [ushort]($i) }
-        $tags = [DicomTools.Dicom.DicomTags]
-        $vr = [DicomTools.Dicom.DicomVR]
-        $w = [DicomTools.Dicom.DicomWriter]::new()
+        $tags = (Get-ModuleType DicomTools.Dicom.DicomTags)
+        $vr = [DicomTools.DicomVR]
+        $w = [Activator]::CreateInstance((Get-ModuleType DicomTools.Dicom.DicomWriter))
         $null = $w.Add($tags::SOPClassUID, $vr::UI, '1.2.840.10008.5.1.4.1.1.2').Add($tags::Modality, $vr::CS, 'CT').
             Add($tags::SamplesPerPixel, [ushort]1).Add($tags::PhotometricInterpretation, $vr::CS, $Photometric).
             Add($tags::Rows, [ushort]64).Add($tags::Columns, [ushort]64).Add($tags::BitsAllocated, [ushort]16).
@@ -122,17 +122,17 @@ Describe 'ConvertTo-WindowedImage on a synthetic ramp (independent formulas)' {
 
     It 'refuses contradicting window choices as a usage error' {
         { ConvertTo-WindowedImage -LiteralPath $ramp -WindowIndex 0 -Preset Lung -ErrorAction Stop } |
-            Should -Throw -ErrorId 'InvalidWindowChoice,DicomTools.Commands.ConvertToWindowedImageCommand'
+            Should -Throw -ErrorId 'InvalidWindowChoice,DicomTools.ConvertToWindowedImageCommand'
         { ConvertTo-WindowedImage -LiteralPath $ramp -Center 40 -ErrorAction Stop } |
-            Should -Throw -ErrorId 'InvalidWindowChoice,DicomTools.Commands.ConvertToWindowedImageCommand'
+            Should -Throw -ErrorId 'InvalidWindowChoice,DicomTools.ConvertToWindowedImageCommand'
         { ConvertTo-WindowedImage -LiteralPath $ramp -Preset Nope -ErrorAction Stop } |
-            Should -Throw -ErrorId 'InvalidWindowChoice,DicomTools.Commands.ConvertToWindowedImageCommand'
+            Should -Throw -ErrorId 'InvalidWindowChoice,DicomTools.ConvertToWindowedImageCommand'
     }
 
     It 'reports a window index the file does not have, per file' {
         $errors = $null
         ConvertTo-WindowedImage -LiteralPath $ramp -WindowIndex 5 -ErrorVariable errors -ErrorAction SilentlyContinue
-        $errors[0].FullyQualifiedErrorId | Should -Be 'InvalidDisplaySettings,DicomTools.Commands.ConvertToWindowedImageCommand'
+        $errors[0].FullyQualifiedErrorId | Should -Be 'InvalidDisplaySettings,DicomTools.ConvertToWindowedImageCommand'
         $errors[0].ToString() | Should -Match 'window index 5'
     }
 

@@ -57,7 +57,7 @@ function New-Series([string]$Folder, [int]$Count, [int]$Size) {
     $study = $series + '.1'
     Write-Host "Writing $Count slices of ${Size}x$Size to $Folder"
     for ($i = 0; $i -lt $Count; $i++) {
-        [DicomTools.Samples.CtPhantom]::Write((Join-Path $Folder ('slice{0:d5}.dcm' -f $i)), $Size, $i, $series, $study)
+        ([DicomTools.DicomInfo].Assembly.GetType('DicomTools.Samples.CtPhantom', $true))::Write((Join-Path $Folder ('slice{0:d5}.dcm' -f $i)), $Size, $i, $series, $study)
     }
 }
 

@@ -13,12 +13,12 @@ param(
 $ErrorActionPreference = 'Stop'
 New-Item -ItemType Directory -Force -Path $WorkDirectory | Out-Null
 $native = Join-Path $WorkDirectory 'native.dcm'
-if (-not (Test-Path $native)) { [DicomTools.Samples.CtPhantom]::WriteMultiFrame($native, 512, $Frames) }
+if (-not (Test-Path $native)) { ([DicomTools.DicomInfo].Assembly.GetType('DicomTools.Samples.CtPhantom', $true))::WriteMultiFrame($native, 512, $Frames) }
 # A one-frame twin of every file: the tools' start-up and file writing, subtracted to get their per-frame rate.
 $single = Join-Path $WorkDirectory 'single'
 New-Item -ItemType Directory -Force -Path $single | Out-Null
 $nativeSingle = Join-Path $single 'native.dcm'
-if (-not (Test-Path $nativeSingle)) { [DicomTools.Samples.CtPhantom]::WriteMultiFrame($nativeSingle, 512, 1) }
+if (-not (Test-Path $nativeSingle)) { ([DicomTools.DicomInfo].Assembly.GetType('DicomTools.Samples.CtPhantom', $true))::WriteMultiFrame($nativeSingle, 512, 1) }
 
 $encodings = @(
     @{ Name = 'RLE Lossless'; File = 'rle.dcm'; Make = @('dcmcrle', $native); Reference = @('dcmdrle') }

@@ -21,8 +21,8 @@ New-Item -ItemType Directory -Force -Path $WorkDirectory | Out-Null
 Import-Module $ModulePath
 $native = Join-Path $WorkDirectory "native$Frames.dcm"
 $nativeSingle = Join-Path $WorkDirectory 'native1.dcm'
-if (-not (Test-Path $native)) { [DicomTools.Samples.CtPhantom]::WriteMultiFrame($native, 512, $Frames) }
-if (-not (Test-Path $nativeSingle)) { [DicomTools.Samples.CtPhantom]::WriteMultiFrame($nativeSingle, 512, 1) }
+if (-not (Test-Path $native)) { ([DicomTools.DicomInfo].Assembly.GetType('DicomTools.Samples.CtPhantom', $true))::WriteMultiFrame($native, 512, $Frames) }
+if (-not (Test-Path $nativeSingle)) { ([DicomTools.DicomInfo].Assembly.GetType('DicomTools.Samples.CtPhantom', $true))::WriteMultiFrame($nativeSingle, 512, 1) }
 
 $encodings = @(
     @{ Name = 'JPEG Baseline 8-bit (.50)'; File = 'baseline8'; Options = @('+eb', '+Wi', '1') }

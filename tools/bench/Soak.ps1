@@ -19,13 +19,13 @@ if (-not (Test-Path $source) -or @(Get-ChildItem $source).Count -ne $Files) {
     Write-Host "Writing $Files soak files ($brokenCount broken)"
     $template = Join-Path $WorkDirectory 'template.dcm'
     if (Test-Path $template) { Remove-Item $template }
-    [DicomTools.Samples.CtPhantom]::Write($template, 64, 0, $null, $null)
+    ([DicomTools.DicomInfo].Assembly.GetType('DicomTools.Samples.CtPhantom', $true))::Write($template, 64, 0, $null, $null)
     $good = [IO.File]::ReadAllBytes($template)
     $random = [Random]::new(10000)
     for ($i = 0; $i -lt $Files; $i++) {
         $name = Join-Path $source ('f{0:d5}.dcm' -f $i)
         if ($i % 10 -ne 7) {
-            [DicomTools.Samples.CtPhantom]::Write($name, 64, $i, $null, $null)
+            ([DicomTools.DicomInfo].Assembly.GetType('DicomTools.Samples.CtPhantom', $true))::Write($name, 64, $i, $null, $null)
             continue
         }
         # Broken in ways no reader can get past: cut inside the header or the pixel data, garbage, nothing.

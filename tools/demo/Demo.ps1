@@ -13,7 +13,7 @@ Import-Module $ModulePath -Force
 if (Test-Path $OutputDirectory) { Remove-Item $OutputDirectory -Recurse -Force }
 New-Item -ItemType Directory -Path $OutputDirectory | Out-Null
 $sample = Join-Path $OutputDirectory 'phantom_ct.dcm'
-[DicomTools.Samples.CtPhantom]::Write($sample, 512, 0, $null, $null)
+([DicomTools.DicomInfo].Assembly.GetType('DicomTools.Samples.CtPhantom', $true))::Write($sample, 512, 0, $null, $null)
 
 Write-Host "Sample written by DicomTools' own writer: $sample"
 Write-Host ''

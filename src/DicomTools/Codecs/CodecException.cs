@@ -1,6 +1,7 @@
 using DicomTools.Dicom;
+using DicomTools.Codecs;
 
-namespace DicomTools.Codecs;
+namespace DicomTools;
 
 /// <summary>A codestream could not be decoded, or a codec library is missing (PixelDecodeError).</summary>
 public sealed class CodecException : DicomToolsException

@@ -12,7 +12,7 @@ namespace DicomTools.Codecs;
 /// syntax, and how a syntax's frames are found among fragments. Adding a codec is writing its
 /// <see cref="IFrameDecoder"/> and adding one line to <see cref="Decoders"/>. Decoders are stateless and shared.
 /// </summary>
-public static class CodecRegistry
+internal static class CodecRegistry
 {
     /// <summary>Bytes of a fragment's start handed to <see cref="IFrameDecoder.IsFrameStart"/> (a JP2 signature box
     /// needs 12).</summary>

@@ -6,7 +6,7 @@ namespace DicomTools.Codecs;
 /// (planar configuration 0), each sample <see cref="BitsAllocated"/> wide. The header decides how the bytes are
 /// read afterwards (Bits Stored, Pixel Representation), whatever the codestream claims.
 /// </summary>
-public sealed record FrameGeometry(
+internal sealed record FrameGeometry(
     int Rows,
     int Columns,
     int SamplesPerPixel,

@@ -7,7 +7,7 @@ namespace DicomTools.Codecs;
 /// transfer syntaxes it is for and where its codestreams start. <see cref="CodecRegistry"/> builds the transfer
 /// syntax lookup from these declarations; frames are decoded through <see cref="CodecRegistry.DecodeFrame"/>.
 /// </summary>
-public interface IFrameDecoder
+internal interface IFrameDecoder
 {
     /// <summary>Short name used in error messages, e.g. "JPEG Lossless".</summary>
     string Name { get; }

@@ -4,8 +4,9 @@ using System.Management.Automation.Language;
 using DicomTools.Dicom;
 using DicomTools.Imaging;
 using DicomTools.Pixels;
+using DicomTools.Commands;
 
-namespace DicomTools.Commands;
+namespace DicomTools;
 
 /// <summary>
 /// ConvertTo-WindowedImage: applies the DICOM display pipeline (Modality LUT, VOI window or LUT, presentation) and
@@ -38,6 +39,14 @@ public sealed class ConvertToWindowedImageCommand : ParallelFrameCmdlet<DicomDis
     [Parameter]
     [ValidateRange(0, int.MaxValue)]
     public int? WindowIndex { get; set; }
+
+    /// <summary>Use the first stored window whose explanation matches this pattern (wildcards, any case), else
+    /// the first VOI LUT whose explanation matches.</summary>
+    [Parameter]
+    [SupportsWildcards]
+    [ArgumentCompleter(typeof(WindowNameCompleter))]
+    [ValidateNotNullOrEmpty]
+    public string? WindowName { get; set; }
 
     /// <summary>Window center in modality units (e.g. HU); give -Width with it.</summary>
     [Parameter]
@@ -77,7 +86,7 @@ public sealed class ConvertToWindowedImageCommand : ParallelFrameCmdlet<DicomDis
     public SwitchParameter Invert { get; set; }
 
     protected override void Prepare() =>
-        _settings = DisplaySettingsBinder.Build(this, WindowIndex, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert);
+        _settings = DisplaySettingsBinder.Build(this, WindowIndex, WindowName, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert);
 
     internal override IEnumerable<FrameJob> Jobs() => ParameterSetName switch
     {
@@ -95,13 +104,14 @@ public sealed class ConvertToWindowedImageCommand : ParallelFrameCmdlet<DicomDis
 /// <summary>Turns the VOI parameters into <see cref="DisplaySettings"/>, refusing combinations that contradict.</summary>
 internal static class DisplaySettingsBinder
 {
-    public static DisplaySettings Build(PSCmdlet cmdlet, int? windowIndex, double? center, double? width, string? preset,
+    public static DisplaySettings Build(PSCmdlet cmdlet, int? windowIndex, string? windowName, double? center, double? width, string? preset,
         AutoWindowMode autoWindow, double[]? percentile, int? voiLutIndex, VoiLutFunction? function, bool invert)
     {
         if (center.HasValue != width.HasValue)
             Fail(cmdlet, "-Center and -Width go together: give both, or neither.");
         var choices = new List<string>();
         if (windowIndex.HasValue) choices.Add("-WindowIndex");
+        if (windowName is not null) choices.Add("-WindowName");
         if (center.HasValue) choices.Add("-Center/-Width");
         if (preset is not null) choices.Add("-Preset");
         if (autoWindow != AutoWindowMode.None) choices.Add("-AutoWindow");
@@ -122,6 +132,7 @@ internal static class DisplaySettingsBinder
         return new DisplaySettings
         {
             WindowIndex = windowIndex,
+            WindowName = windowName,
             Center = center,
             Width = width,
             AutoWindow = autoWindow,
@@ -147,5 +158,25 @@ public sealed class WindowPresetCompleter : IArgumentCompleter
         return WindowPresets.All
             .Where(p => p.Name.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
             .Select(p => new CompletionResult(p.Name, p.Name, CompletionResultType.ParameterValue, $"{p.Name}: center {p.Center}, width {p.Width} ({p.Description})"));
+    }
+}
+
+/// <summary>Tab completion of -WindowName with the explanations files commonly give their windows.</summary>
+public sealed class WindowNameCompleter : IArgumentCompleter
+{
+    /// <summary>Window explanations seen in CT, MR and CR files (upper case, as scanners write them).</summary>
+    private static readonly string[] CommonNames =
+    {
+        "ABDOMEN", "BONE", "BRAIN", "CHEST", "HEAD", "LIVER", "LUNG", "MEDIASTINUM", "NECK", "PELVIS", "POSTERIOR FOSSA",
+        "SOFT TISSUE", "SPINE", "STROKE", "SUBDURAL", "TEMPORAL BONE", "WINDOW1", "WINDOW2", "NORMAL", "HARDER", "SOFTER",
+    };
+
+    public IEnumerable<CompletionResult> CompleteArgument(string commandName, string parameterName, string wordToComplete,
+        CommandAst commandAst, IDictionary fakeBoundParameters)
+    {
+        var prefix = (wordToComplete ?? "").Trim('\'', '"');
+        return CommonNames
+            .Where(n => n.StartsWith(prefix, StringComparison.OrdinalIgnoreCase))
+            .Select(n => new CompletionResult(n.Contains(' ') ? $"'{n}'" : n, n, CompletionResultType.ParameterValue, $"stored window or VOI LUT explained as {n}"));
     }
 }

@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using DicomTools.Dicom;
+using DicomTools.Commands;
 
-namespace DicomTools.Commands;
+namespace DicomTools;
 
 /// <summary>
 /// What every DicomTools cmdlet shares: file paths resolved through the FileSystem provider, and per-file errors

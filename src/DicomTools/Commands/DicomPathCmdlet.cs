@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using DicomTools.Dicom;
+using DicomTools.Commands;
 
-namespace DicomTools.Commands;
+namespace DicomTools;
 
 /// <summary>
 /// -Path (wildcards) and -LiteralPath input for the cmdlets that read DICOM files, from the command line and the

@@ -3,8 +3,9 @@ using DicomTools.Dicom;
 using DicomTools.Export;
 using DicomTools.Imaging;
 using DicomTools.Pixels;
+using DicomTools.Commands;
 
-namespace DicomTools.Commands;
+namespace DicomTools;
 
 /// <summary>
 /// Export-DicomImage: writes display images as PNG, JPEG, BMP, TIFF or WebP. Accepts display images, and for
@@ -25,6 +26,10 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
     private EncodeOptions _options = EncodeOptions.Default;
     private bool _overwrite;
     private int _bitDepth = 8;
+    private int? _maxSize;
+    private readonly List<FrameJob> _collected = new();
+    private const int DefaultTileSize = 256;
+    private const int DefaultSheetColumns = 6;
     private readonly HashSet<string> _targets = new(OperatingSystem.IsWindows() ? StringComparer.OrdinalIgnoreCase : StringComparer.Ordinal);
 
     /// <summary>Display images from ConvertTo-WindowedImage.</summary>
@@ -69,6 +74,35 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
     [ValidateSet("8", "16")]
     public int BitDepth { get; set; } = 8;
 
+    /// <summary>Scale every image to fit a square of this many pixels (area averaging, aspect kept, never
+    /// enlarged). With -ContactSheet: the size of each tile (default 256).</summary>
+    [Parameter]
+    [ValidateRange(1, 65535)]
+    public int? MaxSize { get; set; }
+
+    /// <summary>Write all frames of each file into one animated PNG (APNG) or GIF, timed from the header.</summary>
+    [Parameter]
+    public SwitchParameter Animate { get; set; }
+
+    /// <summary>With -Animate: frames a second, instead of the header's timing.</summary>
+    [Parameter]
+    [ValidateRange(0.01, 1000.0)]
+    public double? FrameRate { get; set; }
+
+    /// <summary>Tile every image of the command (a series, or the frames of a file) into one picture, in Instance
+    /// Number order (else by position along the slice normal).</summary>
+    [Parameter]
+    public SwitchParameter ContactSheet { get; set; }
+
+    /// <summary>With -ContactSheet: tiles per row (default 6).</summary>
+    [Parameter]
+    [ValidateRange(1, 1000)]
+    public int? Columns { get; set; }
+
+    /// <summary>With -ContactSheet: write each tile's instance number (and frame) under it.</summary>
+    [Parameter]
+    public SwitchParameter Caption { get; set; }
+
     /// <summary>Replace existing files.</summary>
     [Parameter]
     public SwitchParameter Force { get; set; }
@@ -94,7 +128,7 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
             }
             var fromExtension = ImageFormats.FromExtension(Path);
             if (Format is null && fromExtension is null)
-                Fail($"Cannot tell the image format from '{Path}': use .png, .jpg, .jpeg, .bmp, .tif, .tiff or .webp, or -Format.", "UnknownImageFormat");
+                Fail($"Cannot tell the image format from '{Path}': use .png, .apng, .jpg, .jpeg, .bmp, .tif, .tiff, .webp or .gif, or -Format.", "UnknownImageFormat");
             _format = Format ?? fromExtension!.Value;
         }
         else
@@ -109,6 +143,32 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
         _options = new EncodeOptions { Quality = Quality };
         _overwrite = Force.IsPresent;
         _bitDepth = BitDepth;
+        _maxSize = MaxSize;
+        if (Animate && ContactSheet) Fail("-Animate and -ContactSheet make different files: choose one.", "InvalidExportMode");
+        if (Animate && _format is not (ImageFormat.Png or ImageFormat.Gif))
+            Fail($"-Animate writes animated PNG (.png, .apng) or GIF (.gif), not {_format}.", "AnimationFormatNotSupported");
+        if ((Animate || ContactSheet) && BitDepth == 16) Fail("-BitDepth 16 applies to still images, not to -Animate or -ContactSheet.", "BitDepthNotSupported");
+        if (FrameRate.HasValue && !Animate) Fail("-FrameRate applies to -Animate.", "InvalidExportMode");
+        if ((Columns.HasValue || Caption) && !ContactSheet) Fail("-Columns and -Caption apply to -ContactSheet.", "InvalidExportMode");
+        if (ContactSheet && Path is null) Fail("-ContactSheet writes one file: give it with -Path.", "OutputNotSpecified");
+    }
+
+    /// <summary>
+    /// -Animate and -ContactSheet take every job: an animation is written when its file's frames are complete (the
+    /// next file starts, or the input ends), a contact sheet when the input ends.
+    /// </summary>
+    internal override bool Divert(FrameJob job)
+    {
+        if (!Animate && !ContactSheet) return false;
+        if (Animate && _collected.Count > 0 && _collected[0].Path != job.Path) WriteAnimation();
+        _collected.Add(job);
+        return true;
+    }
+
+    internal override void Complete()
+    {
+        if (Animate) WriteAnimation();
+        else if (ContactSheet) WriteContactSheet();
     }
 
     internal override IEnumerable<FrameJob> Jobs() => ParameterSetName switch
@@ -120,7 +180,7 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
     };
 
     internal override string Work(FrameJob job, List<string> warnings, CancellationToken token) =>
-        Write(job, _format, _options, _overwrite, _bitDepth, warnings, token);
+        Write(job, _format, _options, _overwrite, _bitDepth, _maxSize, warnings, token);
 
     internal override void WriteResult(FrameJob job, string written)
     {
@@ -160,7 +220,7 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
     }
 
     /// <summary>Renders (when needed), encodes and writes one image atomically. Runs on a worker thread.</summary>
-    private static string Write(FrameJob job, ImageFormat format, EncodeOptions options, bool overwrite, int bitDepth,
+    private static string Write(FrameJob job, ImageFormat format, EncodeOptions options, bool overwrite, int bitDepth, int? maxSize,
         List<string> warnings, CancellationToken token)
     {
         var target = job.Target!;
@@ -170,10 +230,149 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
             if (pixels.IsColor) throw new UnsupportedOutputException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
             var settings = job.Image?.Settings ?? DisplaySettings.Default;
             var grey = DisplayRenderer.RenderGrey16(pixels, settings, warnings.Add);
-            return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, pixels.Columns, pixels.Rows, stream, format, options), overwrite, token);
+            var (width, height) = maxSize is { } max ? ImageScaler.FitWithin(pixels.Columns, pixels.Rows, max) : (pixels.Columns, pixels.Rows);
+            if (width != pixels.Columns || height != pixels.Rows) grey = ImageScaler.Resize(grey, pixels.Columns, pixels.Rows, width, height);
+            return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, width, height, stream, format, options), overwrite, token);
         }
         var image = job.Render(DisplaySettings.Default, warnings);
+        if (maxSize is { } limit) image = ImageScaler.Fit(image, limit);
         return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(image, stream, format, options), overwrite, token);
+    }
+
+    /// <summary>
+    /// Writes the collected frames of one file as an animation, a frame at a time: each is rendered, scaled and
+    /// handed to the writer before the next is decoded, so only one decoded frame is alive at once.
+    /// </summary>
+    private void WriteAnimation()
+    {
+        if (_collected.Count == 0) return;
+        var jobs = _collected.ToArray();
+        _collected.Clear();
+        var first = jobs[0];
+        var target = NameOutput(first);
+        if (target is null) return;
+        if (!ShouldProcess(target, $"Export {jobs.Length} frame(s) of {first.Path} as an animation")) return;
+        var timing = FrameRate is { } rate ? FrameTiming.FromRate(rate) : FrameTiming.FromHeader(first.HeaderText, first.NumberOfFrames);
+        WriteVerbose($"{first.Path}: {jobs.Length} frames, timing from {timing.Source}.");
+        try
+        {
+            AtomicFileWriter.Write(target, stream =>
+            {
+                IAnimationWriter? writer = null;
+                int width = 0, height = 0, channels = 0;
+                foreach (var job in jobs)
+                {
+                    if (Stopping) throw new OperationCanceledException();
+                    var warnings = new List<string>();
+                    var image = job.Render(DisplaySettings.Default, warnings);
+                    ReportWarnings(job.Path, warnings);
+                    if (_maxSize is { } max) image = ImageScaler.Fit(image, max);
+                    int imageChannels = image.IsColor ? 3 : 1;
+                    if (writer is null)
+                    {
+                        (width, height, channels) = (image.Width, image.Height, imageChannels);
+                        writer = IAnimationWriter.Create(_format, stream, width, height, channels, jobs.Length, _options.CompressionLevel);
+                    }
+                    else if (image.Width != width || image.Height != height || imageChannels != channels)
+                    {
+                        throw new UnsupportedOutputException($"frame {job.Frame} is {image.Width}x{image.Height} {(image.IsColor ? "RGB" : "grey")}; an animation's frames must all match the first ({width}x{height} {(channels == 3 ? "RGB" : "grey")})");
+                    }
+                    writer.AddFrame(image.Pixels, timing.DelayMilliseconds(job.Frame));
+                }
+                writer!.Finish();
+            }, _overwrite);
+        }
+        catch (OperationCanceledException) when (Stopping)
+        {
+            return;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ReportError(first.Path, e);
+            return;
+        }
+        if (PassThru) WriteObject(new FileInfo(target));
+    }
+
+    /// <summary>Tiles every collected image into one picture, in series order; a frame that fails leaves its tile
+    /// black and is reported.</summary>
+    private void WriteContactSheet()
+    {
+        if (_collected.Count == 0) return;
+        var jobs = SeriesOrder.Sort(_collected, (job, keyword) => job.HeaderText(keyword), job => job.Frame);
+        _collected.Clear();
+        var target = NameOutput(jobs[0]);
+        if (target is null) return;
+        if (!ShouldProcess(target, $"Export a contact sheet of {jobs.Count} image(s)")) return;
+        var sheet = new ContactSheet(jobs.Count, Columns ?? DefaultSheetColumns, _maxSize ?? DefaultTileSize, Caption.IsPresent);
+        for (int i = 0; i < jobs.Count; i++)
+        {
+            if (Stopping) return;
+            var job = jobs[i];
+            var warnings = new List<string>();
+            try
+            {
+                var image = job.Render(DisplaySettings.Default, warnings);
+                sheet.Place(i, image.Pixels, image.Width, image.Height, image.IsColor ? 3 : 1, TileCaption(job));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException)
+            {
+                ReportError(job.Path, e);
+            }
+            finally
+            {
+                ReportWarnings(job.Path, warnings);
+            }
+        }
+        var picture = new DicomDisplayImage
+        {
+            Path = target,
+            Frame = 0,
+            NumberOfFrames = 1,
+            Width = sheet.Width,
+            Height = sheet.Height,
+            IsColor = sheet.IsColor,
+            Pixels = sheet.Pixels(),
+        };
+        try
+        {
+            AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(picture, stream, _format, _options), _overwrite);
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            ReportError(target, e);
+            return;
+        }
+        if (PassThru) WriteObject(new FileInfo(target));
+    }
+
+    /// <summary>Instance number (else the file's base name), with the frame for multi-frame files.</summary>
+    private static string TileCaption(FrameJob job)
+    {
+        var name = job.HeaderText("InstanceNumber")?.Trim();
+        if (string.IsNullOrEmpty(name)) name = System.IO.Path.GetFileNameWithoutExtension(job.Path);
+        return job.NumberOfFrames > 1 ? $"{name}:{job.Frame}" : name;
+    }
+
+    /// <summary>The one output of an animation or a contact sheet (no frame suffix in default names), or null
+    /// after reporting why there is none.</summary>
+    private string? NameOutput(FrameJob job)
+    {
+        string relative = _template is not null
+            ? _template.Expand(job.Path, job.Frame, job.HeaderText)
+            : System.IO.Path.Combine(_outputDirectory!, OutputPathTemplate.DefaultOutputName(job.Path, 0, 1, _format));
+        var target = SessionState.Path.GetUnresolvedProviderPathFromPSPath(relative, out var provider, out _);
+        if (!string.Equals(provider.Name, "FileSystem", StringComparison.OrdinalIgnoreCase))
+        {
+            ReportError(job.Path, new ArgumentException($"'{relative}' is on the {provider.Name} provider; images are written to the file system"), ErrorCategory.InvalidArgument, "NotFileSystemPath");
+            return null;
+        }
+        if (!_targets.Add(target))
+        {
+            ReportError(job.Path, new OutputExistsException(target, $"'{target}' was already written by this command for another image"));
+            return null;
+        }
+        return target;
     }
 
     private void Fail(string message, string errorId) =>

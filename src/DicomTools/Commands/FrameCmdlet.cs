@@ -2,8 +2,9 @@ using System.Management.Automation;
 using DicomTools.Commands.Scheduling;
 using DicomTools.Dicom;
 using DicomTools.Pixels;
+using DicomTools.Commands;
 
-namespace DicomTools.Commands;
+namespace DicomTools;
 
 /// <summary>
 /// The base of the cmdlets that read frames (Get-DicomPixelData, ConvertTo-WindowedImage, Export-DicomImage): the
@@ -77,6 +78,16 @@ public abstract class ParallelFrameCmdlet<TResult> : FrameCmdlet, IDisposable
     /// <summary>Last look at a job on the pipeline thread (e.g. naming its output, ShouldProcess); false skips it.</summary>
     internal virtual bool Accept(FrameJob job) => true;
 
+    /// <summary>Takes a job away from the parallel runner, e.g. to collect the frames that go into one output file
+    /// (on the pipeline thread); true when taken.</summary>
+    internal virtual bool Divert(FrameJob job) => false;
+
+    /// <summary>Finishes what <see cref="Divert"/> collected, after every parallel job was written (on the pipeline
+    /// thread; long loops check <see cref="System.Management.Automation.Cmdlet.Stopping"/>).</summary>
+    internal virtual void Complete()
+    {
+    }
+
     /// <summary>Does one job on a worker thread: must read only what <see cref="Prepare"/> fixed and the job.</summary>
     internal abstract TResult Work(FrameJob job, List<string> warnings, CancellationToken token);
 
@@ -100,11 +111,16 @@ public abstract class ParallelFrameCmdlet<TResult> : FrameCmdlet, IDisposable
         foreach (var job in Jobs())
         {
             if (Stopping) return;
+            if (Divert(job)) continue;
             if (Accept(job)) _runner!.Add(job);
         }
     }
 
-    protected sealed override void EndProcessing() => _runner?.Finish();
+    protected sealed override void EndProcessing()
+    {
+        _runner?.Finish();
+        if (!Stopping) Complete();
+    }
 
     protected sealed override void StopProcessing() => _runner?.Cancel();
 

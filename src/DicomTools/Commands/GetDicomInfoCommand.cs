@@ -1,7 +1,8 @@
 using System.Management.Automation;
 using DicomTools.Dicom;
+using DicomTools.Commands;
 
-namespace DicomTools.Commands;
+namespace DicomTools;
 
 /// <summary>Get-DicomInfo: reads DICOM headers (never the pixel values) and writes one DicomInfo per file.</summary>
 [Cmdlet(VerbsCommon.Get, "DicomInfo", DefaultParameterSetName = PathSet)]

@@ -1,8 +1,9 @@
 using System.Management.Automation;
 using DicomTools.Dicom;
 using DicomTools.Pixels;
+using DicomTools.Commands;
 
-namespace DicomTools.Commands;
+namespace DicomTools;
 
 /// <summary>
 /// Get-DicomPixelData: decodes frames into typed pixel objects that carry what windowing needs. Frames are written

@@ -192,6 +192,26 @@ internal sealed class ByteSource : IDisposable
         }
     }
 
+    /// <summary>
+    /// Reads the last <paramref name="destination"/>.Length bytes of a seekable source without moving the read
+    /// position (one small read, for "does anything follow?" checks); false when the source cannot seek.
+    /// </summary>
+    public bool TryReadLast(Span<byte> destination)
+    {
+        if (!_stream.CanSeek || _stream.Length < destination.Length) return false;
+        var resume = _stream.Position;
+        try
+        {
+            _stream.Seek(-destination.Length, SeekOrigin.End);
+            _stream.ReadExactly(destination);
+        }
+        finally
+        {
+            _stream.Position = resume;
+        }
+        return true;
+    }
+
     /// <summary>Everything after the current position as a stream (used to inflate a deflated dataset).</summary>
     public Stream RemainderAsStream()
     {

@@ -16,7 +16,7 @@ namespace DicomTools.Dicom;
 /// GR bytes met before any G1 designation are read in the first G1 set (0008,0005) declares (Korean modalities often
 /// omit ESC $ ) C), else as Latin-1. Nothing here throws on bad input: undecodable bytes become U+FFFD.
 /// </remarks>
-public sealed class DicomCharacterSet
+internal sealed class DicomCharacterSet
 {
     private const byte Escape = 0x1B;
 

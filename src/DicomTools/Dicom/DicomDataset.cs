@@ -1,6 +1,7 @@
 using System.Collections;
+using DicomTools.Dicom;
 
-namespace DicomTools.Dicom;
+namespace DicomTools;
 
 /// <summary>
 /// The elements of a dataset or sequence item in file order, with lookup by tag. Also knows the character set
@@ -24,7 +25,7 @@ public sealed class DicomDataset : IReadOnlyList<DicomElement>
     /// <summary>Offset in the file of this dataset's first element (or of the item's tag for a sequence item).</summary>
     public long Offset { get; }
 
-    public DicomCharacterSet CharacterSet { get; internal set; }
+    internal DicomCharacterSet CharacterSet { get; set; }
 
     public int Count => _elements.Count;
 

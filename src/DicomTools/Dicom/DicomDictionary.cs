@@ -11,7 +11,7 @@ namespace DicomTools.Dicom;
 /// One data element of the PS3.6 registry, or one rule that covers many tags: a repeating group such as
 /// (60xx,3000), group length (gggg,0000) or private creator (odd gggg,0010-00FF).
 /// </summary>
-public sealed class DicomDictionaryEntry
+internal sealed class DicomDictionaryEntry
 {
     private readonly ReadOnlyCollection<DicomVR> _valueRepresentations;
 
@@ -112,7 +112,7 @@ public sealed class DicomDictionaryEntry
 /// public transcription of the standard by tools/dictionary/generate.py. The table is parsed once, on first use,
 /// into immutable maps; every look-up after that is thread-safe and allocates nothing.
 /// </summary>
-public static class DicomDictionary
+internal static class DicomDictionary
 {
     /// <summary>Which edition and transcription the data come from.</summary>
     public static string Source => DicomDictionaryData.Source;

@@ -1,4 +1,6 @@
-namespace DicomTools.Dicom;
+using DicomTools.Dicom;
+
+namespace DicomTools;
 
 /// <summary>
 /// One data element as read: where it was, how long it claimed to be, its bytes (unless left on disk), and its
@@ -58,7 +60,7 @@ public sealed class DicomElement
     public IReadOnlyList<DicomDataset> Items { get; internal set; } = Array.Empty<DicomDataset>();
 
     /// <summary>Fragments of encapsulated Pixel Data, when this element is that.</summary>
-    public DicomFragments? Fragments { get; internal set; }
+    internal DicomFragments? Fragments { get; set; }
 
     /// <summary>The private creator that reserved this element's block (private tags only).</summary>
     public string? PrivateCreator { get; }
@@ -142,7 +144,7 @@ public sealed class DicomElement
             case null: return "";
             case string s: return s;
             case byte[] bytes:
-                var shown = string.Join(' ', bytes.Take(maxItems).Select(b => b.ToString("X2")));
+                var shown = string.Join(' ', bytes.Take(maxItems).Select(b => b.ToString("X2", System.Globalization.CultureInfo.InvariantCulture)));
                 return bytes.Length > maxItems ? shown + $" ... ({bytes.Length} bytes)" : shown;
             case Array array:
                 var items = array.Cast<object>().Take(maxItems).Select(FormatScalar);
@@ -156,7 +158,7 @@ public sealed class DicomElement
     {
         double d => d.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
         float f => f.ToString("R", System.Globalization.CultureInfo.InvariantCulture),
-        DateTime dt => dt.TimeOfDay == TimeSpan.Zero ? dt.ToString("yyyy-MM-dd") : dt.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF"),
+        DateTime dt => dt.TimeOfDay == TimeSpan.Zero ? dt.ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture) : dt.ToString("yyyy-MM-dd HH:mm:ss.FFFFFF", System.Globalization.CultureInfo.InvariantCulture),
         IFormattable f => f.ToString(null, System.Globalization.CultureInfo.InvariantCulture),
         _ => value.ToString() ?? "",
     };

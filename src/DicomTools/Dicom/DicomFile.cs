@@ -8,7 +8,7 @@ namespace DicomTools.Dicom;
 /// and where its Pixel Data lies. Reads Part 10 files (preamble, "DICM", meta) and bare datasets (no preamble, no
 /// meta, as ACR-NEMA and some exports write them), detecting VR encoding and byte order by inspection.
 /// </summary>
-public sealed class DicomFile
+internal sealed class DicomFile
 {
     private const int PreambleLength = 128;
     private static readonly DicomTag TransferSyntaxUidTag = new(0x0002, 0x0010);
@@ -245,7 +245,7 @@ public sealed class DicomFile
     /// header (compression method 8, header checksum divisible by 31). The result is capped so a small file cannot
     /// inflate without bound.
     /// </summary>
-    private static Stream Inflate(ByteSource source, long maxBytes)
+    private static CappedStream Inflate(ByteSource source, long maxBytes)
     {
         var head = source.PeekUpTo(2);
         var zlib = head.Length == 2 && (head[0] & 0x0F) == 8 && ((head[0] << 8) | head[1]) % 31 == 0;

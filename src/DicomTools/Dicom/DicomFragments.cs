@@ -1,14 +1,14 @@
 namespace DicomTools.Dicom;
 
 /// <summary>Where one fragment (item) of encapsulated Pixel Data lies.</summary>
-public readonly record struct DicomFragment(long Offset, long Length);
+internal readonly record struct DicomFragment(long Offset, long Length);
 
 /// <summary>
 /// Encapsulated Pixel Data (PS3.5 A.4): the Basic Offset Table (first item, may be empty) and the fragments after
 /// it, located but not read. For a deflated file the bytes are held in memory (<see cref="InMemoryData"/>), since
 /// the inflated stream cannot be revisited.
 /// </summary>
-public sealed class DicomFragments
+internal sealed class DicomFragments
 {
     internal DicomFragments(IReadOnlyList<uint> basicOffsetTable, IReadOnlyList<DicomFragment> fragments, byte[]? inMemoryData, bool terminated)
     {

@@ -1,4 +1,6 @@
-namespace DicomTools.Dicom;
+using DicomTools.Dicom;
+
+namespace DicomTools;
 
 /// <summary>
 /// What Get-DicomInfo writes: one file's header, with the attributes people filter on as typed properties named by
@@ -10,7 +12,7 @@ public sealed class DicomInfo
 {
     private readonly DicomFile _file;
 
-    public DicomInfo(DicomFile file)
+    internal DicomInfo(DicomFile file)
     {
         _file = file;
         var ds = file.Dataset;
@@ -37,9 +39,9 @@ public sealed class DicomInfo
         StudyDescription = ds.GetString(DicomTags.StudyDescription);
         StudyInstanceUID = ds.GetString(DicomTags.StudyInstanceUID);
         SeriesInstanceUID = ds.GetString(DicomTags.SeriesInstanceUID);
-        SeriesNumber = ds.GetInt(DicomTags.SeriesNumber);
+        SeriesNumber = ReadIntegerString(ds, DicomTags.SeriesNumber, "Series Number");
         SeriesDescription = ds.GetString(DicomTags.SeriesDescription);
-        InstanceNumber = ds.GetInt(DicomTags.InstanceNumber);
+        InstanceNumber = ReadIntegerString(ds, DicomTags.InstanceNumber, "Instance Number");
         AccessionNumber = ds.GetString(DicomTags.AccessionNumber);
 
         Rows = ds.GetInt(DicomTags.Rows);
@@ -88,9 +90,11 @@ public sealed class DicomInfo
     public string? StudyDescription { get; }
     public string? StudyInstanceUID { get; }
     public string? SeriesInstanceUID { get; }
-    public int? SeriesNumber { get; }
+    /// <summary>Always a long (IS holds 32-bit values, but real files carry larger ones): one type to sort and filter by.</summary>
+    public long? SeriesNumber { get; }
     public string? SeriesDescription { get; }
-    public int? InstanceNumber { get; }
+    /// <summary>Always a long, as <see cref="SeriesNumber"/>.</summary>
+    public long? InstanceNumber { get; }
     public string? AccessionNumber { get; }
     public int? Rows { get; }
     public int? Columns { get; }
@@ -159,13 +163,39 @@ public sealed class DicomInfo
 
     private string? _invalidFrames;
 
+    private List<string>? _valueWarnings;
+
+    /// <summary>
+    /// An IS attribute as a long: the number is kept even past the 32-bit range PS3.5 6.2 gives IS (with a warning
+    /// that says so); a value that is no integer at all is null with a warning, never dropped silently.
+    /// </summary>
+    private long? ReadIntegerString(DicomDataset ds, DicomTag tag, string name)
+    {
+        var element = ds[tag];
+        switch (element?.Value)
+        {
+            case null:
+                return null;
+            case int i:
+                return i;
+            case long l:
+                (_valueWarnings ??= new()).Add($"{name} {l} is outside the 32-bit range of IS (PS3.5 6.2); kept as given");
+                return l;
+            case double[] { Length: > 0 } several when several[0] == Math.Floor(several[0]) && Math.Abs(several[0]) < 9e15:
+                return (long)several[0];
+            default:
+                (_valueWarnings ??= new()).Add($"{name} '{TextEscaper.Escape(element.GetText())}' is not an integer; {name.Replace(" ", "", StringComparison.Ordinal)} is empty");
+                return null;
+        }
+    }
+
     private IReadOnlyList<string> CollectWarnings()
     {
-        if (_invalidFrames is null) return _file.Warnings;
-        var all = new List<string>(_file.Warnings)
-        {
-            $"Number of Frames '{TextEscaper.Escape(_invalidFrames)}' is not a positive integer; 1 frame assumed",
-        };
+        if (_invalidFrames is null && _valueWarnings is null) return _file.Warnings;
+        var all = new List<string>(_file.Warnings);
+        if (_valueWarnings is not null) all.AddRange(_valueWarnings);
+        if (_invalidFrames is not null)
+            all.Add($"Number of Frames '{TextEscaper.Escape(_invalidFrames)}' is not a positive integer; 1 frame assumed");
         return all;
     }
 }

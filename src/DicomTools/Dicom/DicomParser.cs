@@ -15,6 +15,8 @@ internal sealed class DicomParser
     private readonly Stack<Frame> _stack = new();
     private int _sequenceDepth;
     private int _elementCount;
+    /// <summary>Set once the top-level Pixel Data is passed: what follows is read, but damage there only warns.</summary>
+    private bool _pastPixelData;
 
     public DicomParser(ByteSource source, DicomReadOptions options, List<string> warnings)
     {
@@ -23,7 +25,7 @@ internal sealed class DicomParser
         _warnings = warnings;
     }
 
-    /// <summary>The top-level Pixel Data element met by a header-only read (its value is not read).</summary>
+    /// <summary>The top-level Pixel Data element met by a header-only read (its value is skipped, not read).</summary>
     public DicomElement? StoppedAt { get; private set; }
 
     /// <summary>
@@ -34,12 +36,27 @@ internal sealed class DicomParser
     {
         _stack.Clear();
         _sequenceDepth = 0;
+        _pastPixelData = false;
         _stack.Push(new Frame(FrameKind.Dataset, dataset, null, long.MaxValue, explicitVR, bigEndian, firstElementPending: true));
-        while (_stack.Count > 0)
+        try
         {
-            var frame = _stack.Peek();
-            if (frame.Kind == FrameKind.Sequence) StepSequence(frame);
-            else if (!StepDataset(frame, onlyGroup)) return;
+            while (_stack.Count > 0)
+            {
+                var frame = _stack.Peek();
+                if (frame.Kind == FrameKind.Sequence) StepSequence(frame);
+                else if (!StepDataset(frame, onlyGroup)) return;
+            }
+        }
+        catch (DicomReadException e) when (_pastPixelData)
+        {
+            // Trailing padding, private groups and signatures after the image are extras: damage there must not
+            // cost the header and image before it. Sequences cut short keep the items read so far.
+            _warnings.Add($"elements after Pixel Data read up to offset {Math.Max(e.Offset, 0)}; the rest is ignored: {e.Message}");
+            while (_stack.Count > 0)
+            {
+                var open = _stack.Pop();
+                if (open.Kind == FrameKind.Sequence) open.Element!.Items = open.Items!;
+            }
         }
     }
 
@@ -157,6 +174,8 @@ internal sealed class DicomParser
             };
             frame.Dataset.Add(stopped);
             StoppedAt = stopped;
+            _pastPixelData = true;
+            if (SkipPixelValue(frame, tag, length, availableLength)) return true;
             _stack.Clear();
             return false;
         }
@@ -166,10 +185,11 @@ internal sealed class DicomParser
             var element = new DicomElement(tag, vr == DicomVR.None ? DicomVR.OB : vr, length, elementOffset, null, frame.BigEndian, frame.Dataset.CharacterSet, null);
             element.Fragments = ReadFragments(frame, tag, keepInMemory: !isTop || !_source.CanSeek);
             frame.Dataset.Add(element);
+            _pastPixelData |= isTop;
             return true;
         }
 
-        if (IsSequence(vr, tag, length, out var itemsImplicitLittleEndian))
+        if (IsSequence(vr, tag, length, out var itemsImplicitLittleEndian) && !IsTextInSequenceClothing(frame, tag, vr, length, itemsImplicitLittleEndian, elementOffset))
         {
             if (++_sequenceDepth > _options.MaxSequenceDepth)
                 throw new DicomReadException($"sequences nested deeper than {_options.MaxSequenceDepth} levels", elementOffset, tag);
@@ -191,6 +211,7 @@ internal sealed class DicomParser
 
         if (length == DicomElement.UndefinedLength)
             throw new DicomReadException($"undefined length is not allowed for VR {DicomVRInfo.ToCode(vr)}", elementOffset, tag);
+        if (vr == DicomVR.SQ) vr = DicomVR.UN; // a dictionary sequence holding a plain value (see IsTextInSequenceClothing)
 
         byte[]? raw;
         var leaveOnDisk = isPixelData && isTop && _source.CanSeek
@@ -218,6 +239,7 @@ internal sealed class DicomParser
             AvailableLength = availableLength,
         };
         frame.Dataset.Add(added);
+        _pastPixelData |= isPixelData && isTop;
         if (tag == SpecificCharacterSetTag && raw is not null)
         {
             frame.Dataset.CharacterSet = DicomCharacterSet.Get(AsTerms(raw), message => _warnings.Add(message));
@@ -232,6 +254,76 @@ internal sealed class DicomParser
     /// <summary>Specific Character Set values with the empty first value kept (it means "default repertoire").</summary>
     private static string[] AsTerms(byte[] raw) =>
         System.Text.Encoding.ASCII.GetString(raw).Split('\\').Select(t => t.Trim(' ', '\0')).ToArray();
+
+    /// <summary>
+    /// Moves past the top-level Pixel Data value of a header-only read without reading it. False when nothing can
+    /// follow it, decided as cheaply as possible, since a header scan meets this in nearly every file: a defined
+    /// length that reaches the end of the file, or encapsulated data whose file ends with the Sequence Delimitation
+    /// Item (one 8-byte read). Otherwise the fragments are walked item by item, each one seeked over.
+    /// </summary>
+    private bool SkipPixelValue(Frame frame, DicomTag tag, long length, long availableLength)
+    {
+        if (length != DicomElement.UndefinedLength)
+        {
+            if (_source.Length is { } total && _source.Position + availableLength >= total) return false;
+            _source.Skip(availableLength, tag);
+            return true;
+        }
+        Span<byte> delimiter = stackalloc byte[8];
+        WriteTag(delimiter, DicomTag.SequenceDelimitation, frame.BigEndian);
+        Span<byte> tail = stackalloc byte[8];
+        if (_source.TryReadLast(tail) && tail.SequenceEqual(delimiter)) return false;
+        while (true)
+        {
+            var itemOffset = _source.Position;
+            if (!_source.Ensure(8))
+            {
+                _warnings.Add($"encapsulated Pixel Data ends without a Sequence Delimitation Item (offset {itemOffset})");
+                return false;
+            }
+            var item = ReadTag(frame.BigEndian);
+            var itemLength = _source.ReadUInt32(frame.BigEndian);
+            if (item == DicomTag.SequenceDelimitation) return true;
+            if (item != DicomTag.Item || itemLength == DicomElement.UndefinedLength)
+                throw new DicomReadException($"expected a fragment item (FFFE,E000) of defined length in encapsulated Pixel Data, found {item}", itemOffset, tag);
+            CheckFits(itemLength, frame.End, tag, "fragment");
+            _source.Skip(itemLength, tag);
+        }
+    }
+
+    private static void WriteTag(Span<byte> destination, DicomTag tag, bool bigEndian)
+    {
+        if (bigEndian)
+        {
+            BinaryPrimitives.WriteUInt16BigEndian(destination, tag.Group);
+            BinaryPrimitives.WriteUInt16BigEndian(destination[2..], tag.Element);
+        }
+        else
+        {
+            BinaryPrimitives.WriteUInt16LittleEndian(destination, tag.Group);
+            BinaryPrimitives.WriteUInt16LittleEndian(destination[2..], tag.Element);
+        }
+        destination[4..8].Clear();
+    }
+
+    /// <summary>
+    /// A tag the dictionary knows as a sequence, met without an explicit SQ (implicit VR, or UN), whose defined-length
+    /// value does not start with an item: an old writer put a plain value there (seen: a CS in (0040,A170) of an early
+    /// structured report). The value is kept as UN bytes, with a warning, so the rest of the file reads.
+    /// </summary>
+    private bool IsTextInSequenceClothing(Frame frame, DicomTag tag, DicomVR vr, long length, bool itemsLittleEndian, long offset)
+    {
+        if (length == DicomElement.UndefinedLength || length == 0) return false;
+        if (frame.ExplicitVR && vr == DicomVR.SQ) return false; // the writer said SQ: a broken item is an error
+        var head = _source.PeekUpTo(4);
+        if (head.Length < 4) return false;
+        var bigEndian = !itemsLittleEndian && frame.BigEndian;
+        var group = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(head) : BinaryPrimitives.ReadUInt16LittleEndian(head);
+        var element = bigEndian ? BinaryPrimitives.ReadUInt16BigEndian(head[2..]) : BinaryPrimitives.ReadUInt16LittleEndian(head[2..]);
+        if (group == 0xFFFE && element is 0xE000 or 0xE0DD) return false;
+        _warnings.Add($"{tag} at offset {offset} is a sequence in the dictionary but its {length}-byte value holds no item; kept as UN bytes");
+        return true;
+    }
 
     /// <summary>Handles (FFFE,xxxx) met where an element was expected.</summary>
     private bool StepDelimiter(Frame frame, DicomTag tag, uint length, long offset)
@@ -291,20 +383,59 @@ internal sealed class DicomParser
             }
             return (vr, _source.ReadUInt16(frame.BigEndian));
         }
-        if (IsUpperLetter(vrBytes[0]) && IsUpperLetter(vrBytes[1]))
+        var letters = IsUpperLetter(vrBytes[0]) && IsUpperLetter(vrBytes[1]);
+        var code = $"{(char)vrBytes[0]}{(char)vrBytes[1]}";
+        var head = _source.PeekUpTo(4);
+        var reservedZero = head.Length == 4 && head[2] == 0 && head[3] == 0;
+        if (letters && reservedZero)
         {
             // A VR newer than this reader: PS3.5 7.1.2 gives all VRs after the first ones the 32-bit length form.
-            _source.Take(2);
-            var reserved = _source.ReadUInt16(frame.BigEndian);
-            if (reserved != 0)
-                throw new DicomReadException($"unknown VR '{(char)vrBytes[0]}{(char)vrBytes[1]}'", elementOffset, tag);
-            _warnings.Add($"unknown VR '{(char)vrBytes[0]}{(char)vrBytes[1]}' in {tag} read as UN");
+            _source.Take(4);
+            _warnings.Add($"unknown VR '{code}' in {tag} read as UN");
             return (DicomVR.UN, _source.ReadUInt32(frame.BigEndian));
         }
+        if (ShortFormFits(frame, tag))
+        {
+            // Bytes that are no VR (two spaces, seen in (0028,0120)) followed by a 16-bit length that keeps the
+            // element inside its item and lands on a plausible next element: DCMTK and GDCM read on this way.
+            _source.Take(2);
+            var shortLength = _source.ReadUInt16(frame.BigEndian);
+            var dictionaryVR = ImplicitVR(tag, frame.Dataset);
+            _warnings.Add($"{tag} at offset {elementOffset} has no valid VR ('{TextEscaper.Escape(code)}'); read with a 16-bit length as VR {DicomVRInfo.ToCode(dictionaryVR)}");
+            return (dictionaryVR, shortLength);
+        }
+        if (letters)
+            throw new DicomReadException($"unknown VR '{code}'", elementOffset, tag);
         // Not a VR at all: this element was written in implicit VR inside an explicit-VR dataset (seen in real files).
         _warnings.Add($"{tag} at offset {elementOffset} has no VR; read as implicit VR");
         return (ImplicitVR(tag, frame.Dataset), _source.ReadUInt32(frame.BigEndian));
     }
+
+    /// <summary>
+    /// Whether the bytes after <paramref name="tag"/> read as a two-byte non-VR and a 16-bit length give an element
+    /// that ends inside its item and the data, followed by the end of the item or data, a delimiter, or an element
+    /// with a higher tag and a known VR.
+    /// </summary>
+    private bool ShortFormFits(Frame frame, DicomTag tag)
+    {
+        var ahead = _source.PeekUpTo(ShortFormLookahead);
+        if (ahead.Length < 4) return false;
+        var length = frame.BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(ahead[2..]) : BinaryPrimitives.ReadUInt16LittleEndian(ahead[2..]);
+        var next = 4 + length;
+        var nextPosition = _source.Position + next;
+        if (next > _source.Remaining || nextPosition > frame.End) return false;
+        if (nextPosition == frame.End || next == _source.Remaining) return true;
+        if (next + 6 > ahead.Length) return false;
+        var group = frame.BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(ahead[next..]) : BinaryPrimitives.ReadUInt16LittleEndian(ahead[next..]);
+        var element = frame.BigEndian ? BinaryPrimitives.ReadUInt16BigEndian(ahead[(next + 2)..]) : BinaryPrimitives.ReadUInt16LittleEndian(ahead[(next + 2)..]);
+        if (group == 0xFFFE) return element is 0xE00D or 0xE0DD;
+        var nextTag = new DicomTag(group, element);
+        var nextVR = (DicomVR)((ahead[next + 4] << 8) | ahead[next + 5]);
+        return nextTag.CompareTo(tag) > 0 && DicomVRInfo.IsKnown(nextVR);
+    }
+
+    /// <summary>The short form's longest element (4 + 65535 bytes) and the next header's tag and VR.</summary>
+    private const int ShortFormLookahead = 4 + 0xFFFF + 6;
 
     /// <summary>The dictionary VR of a UN element, except sequences (handled as implicit-VR items) and tags we
     /// do not know.</summary>
@@ -386,7 +517,7 @@ internal sealed class DicomParser
     private static bool IsBulk(DicomVR vr) => vr is DicomVR.OB or DicomVR.OW or DicomVR.OF or DicomVR.OD or
         DicomVR.OL or DicomVR.OV or DicomVR.UN or DicomVR.None;
 
-    private string? PrivateCreatorOf(DicomDataset dataset, DicomTag tag)
+    private static string? PrivateCreatorOf(DicomDataset dataset, DicomTag tag)
     {
         var block = tag.Element >> 8;
         if (block < 0x10) return null;

@@ -1,4 +1,6 @@
-namespace DicomTools.Dicom;
+using DicomTools.Dicom;
+
+namespace DicomTools;
 
 /// <summary>
 /// A file is not DICOM, or is damaged in a way the reader cannot get past. The message says what is wrong and where

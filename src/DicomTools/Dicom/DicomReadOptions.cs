@@ -1,15 +1,20 @@
 namespace DicomTools.Dicom;
 
 /// <summary>How much of a file to read, and the limits that hold whatever the file claims.</summary>
-public sealed class DicomReadOptions
+internal sealed class DicomReadOptions
 {
-    /// <summary>Header inspection: stop at the top-level Pixel Data and leave large bulk values on disk.</summary>
+    /// <summary>Header inspection: skip the top-level Pixel Data value (the elements after it are read) and leave
+    /// large bulk values on disk.</summary>
     public static DicomReadOptions HeaderOnly { get; } = new() { StopBeforePixelData = true };
 
     /// <summary>Everything, with Pixel Data located (not loaded, unless the file is deflated).</summary>
     public static DicomReadOptions Full { get; } = new();
 
-    /// <summary>Stop at the top-level (7FE0,0010)/(7FE0,0008)/(7FE0,0009); the element is listed without its value.</summary>
+    /// <summary>
+    /// Skip the value of the top-level (7FE0,0010)/(7FE0,0008)/(7FE0,0009): the element is listed without its value,
+    /// and what follows it (trailing padding, private groups, Digital Signatures) is read. Seeking past it costs
+    /// nothing on a file; a deflated file is inflated through it (the inflated stream cannot seek).
+    /// </summary>
     public bool StopBeforePixelData { get; init; }
 
     /// <summary>In a header-only read, binary values (OB, OW, OF, OD, OL, OV, UN) longer than this stay on disk.</summary>

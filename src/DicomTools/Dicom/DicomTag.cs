@@ -1,6 +1,7 @@
 using System.Globalization;
+using DicomTools.Dicom;
 
-namespace DicomTools.Dicom;
+namespace DicomTools;
 
 /// <summary>A data element tag (group, element), ordered as DICOM orders a dataset: by the 32-bit value.</summary>
 public readonly struct DicomTag : IEquatable<DicomTag>, IComparable<DicomTag>
@@ -78,6 +79,10 @@ public readonly struct DicomTag : IEquatable<DicomTag>, IComparable<DicomTag>
     public static bool operator <(DicomTag left, DicomTag right) => left.Value < right.Value;
 
     public static bool operator >(DicomTag left, DicomTag right) => left.Value > right.Value;
+
+    public static bool operator <=(DicomTag left, DicomTag right) => left.Value <= right.Value;
+
+    public static bool operator >=(DicomTag left, DicomTag right) => left.Value >= right.Value;
 
     public override string ToString() => $"({Group:X4},{Element:X4})";
 }

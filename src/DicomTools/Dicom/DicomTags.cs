@@ -1,7 +1,7 @@
 namespace DicomTools.Dicom;
 
 /// <summary>The tags this module reads by name (the dictionary has them all; these are the ones code refers to).</summary>
-public static class DicomTags
+internal static class DicomTags
 {
     public static readonly DicomTag FileMetaInformationGroupLength = new(0x0002, 0x0000);
     public static readonly DicomTag MediaStorageSOPClassUID = new(0x0002, 0x0002);

@@ -1,4 +1,6 @@
-namespace DicomTools.Dicom;
+using DicomTools.Dicom;
+
+namespace DicomTools;
 
 /// <summary>
 /// What kind of problem a <see cref="DicomToolsException"/> is. The core stays PowerShell-free: the cmdlets map each

@@ -7,7 +7,7 @@ using DicomTools.Dicom.Generated;
 namespace DicomTools.Dicom;
 
 /// <summary>The "UID Type" column of PS3.6 Table A-1.</summary>
-public enum DicomUidType
+internal enum DicomUidType
 {
     /// <summary>A kind of UID this version does not name (never produced by the generated table today).</summary>
     Other = 0,
@@ -28,7 +28,7 @@ public enum DicomUidType
 }
 
 /// <summary>A UID registered in PS3.6 Annex A: "1.2.840.10008.1.2.4.50" is "JPEG Baseline (Process 1)".</summary>
-public sealed record DicomUidInfo(string Uid, string Name, string Keyword, DicomUidType Type, bool IsRetired)
+internal sealed record DicomUidInfo(string Uid, string Name, string Keyword, DicomUidType Type, bool IsRetired)
 {
     public override string ToString() => Name;
 }
@@ -38,7 +38,7 @@ public sealed record DicomUidInfo(string Uid, string Name, string Keyword, Dicom
 /// tools/dictionary/generate.py. Names only: how a transfer syntax encodes data is the reader's business.
 /// Parsed once on first use; look-ups are thread-safe.
 /// </summary>
-public static class DicomUids
+internal static class DicomUids
 {
     /// <summary>Which edition and transcription the data come from.</summary>
     public static string Source => DicomUidData.Source;

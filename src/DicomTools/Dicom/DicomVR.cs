@@ -1,4 +1,6 @@
-namespace DicomTools.Dicom;
+using DicomTools.Dicom;
+
+namespace DicomTools;
 
 /// <summary>
 /// Value Representations (PS3.5 6.2). The numeric value of each member is its two ASCII characters packed big end
@@ -44,7 +46,7 @@ public enum DicomVR : ushort
     UV = ('U' << 8) | 'V',
 }
 
-public static class DicomVRInfo
+internal static class DicomVRInfo
 {
     /// <summary>True for a two-byte code that names a VR of PS3.5 (not None).</summary>
     public static bool IsKnown(DicomVR vr) => vr switch

@@ -9,8 +9,10 @@ namespace DicomTools.Dicom;
 /// null. Text that does not parse as its VR says (an IS of "1A", a DA of "2023-13-45") stays as the raw text, so
 /// nothing is lost and nothing is invented.
 /// </summary>
-public static class DicomValues
+internal static class DicomValues
 {
+    private static readonly char[] s_offsetSigns = { '+', '-' };
+
     public static object? Decode(DicomVR vr, ReadOnlySpan<byte> raw, bool bigEndian, DicomCharacterSet characterSet)
     {
         if (raw.IsEmpty) return null;
@@ -113,7 +115,7 @@ public static class DicomValues
     {
         var t = text.Trim();
         TimeSpan? offset = null;
-        var signAt = t.IndexOfAny(new[] { '+', '-' }, Math.Min(4, t.Length));
+        var signAt = t.IndexOfAny(s_offsetSigns, Math.Min(4, t.Length));
         if (signAt > 0)
         {
             var zone = t[signAt..];

@@ -9,7 +9,7 @@ namespace DicomTools.Dicom;
 /// phantom, test fixtures, synthetic series. Elements are kept sorted by tag and written with the File Meta
 /// Information the standard requires.
 /// </summary>
-public sealed class DicomWriter
+internal sealed class DicomWriter
 {
     private readonly SortedDictionary<DicomTag, (DicomVR Vr, byte[] Value, IReadOnlyList<DicomWriter>? Items)> _elements = new();
 

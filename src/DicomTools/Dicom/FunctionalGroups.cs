@@ -5,7 +5,7 @@ namespace DicomTools.Dicom;
 /// (PS3.3 C.7.6.16): the top level first (classic objects), then the frame's Per-frame Functional Groups item,
 /// then the Shared Functional Groups.
 /// </summary>
-public static class FunctionalGroups
+internal static class FunctionalGroups
 {
     /// <summary>
     /// The dataset holding <paramref name="attribute"/> for <paramref name="frame"/>: the top level, or the item of

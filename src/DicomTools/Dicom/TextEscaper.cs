@@ -1,6 +1,7 @@
 using System.Text;
+using DicomTools.Dicom;
 
-namespace DicomTools.Dicom;
+namespace DicomTools;
 
 /// <summary>
 /// Makes header text safe to print: control characters (C0, DEL, C1, which include ESC and CSI) become visible

@@ -1,7 +1,7 @@
 namespace DicomTools.Dicom;
 
 /// <summary>How a transfer syntax encodes the dataset and the pixel data (PS3.5 section 10, Annex A).</summary>
-public enum PixelEncoding
+internal enum PixelEncoding
 {
     Native,
     Rle,
@@ -24,7 +24,7 @@ public enum PixelEncoding
 /// (<c>TransferSyntax.JpegBaseline8Bit</c>), and each decoder lists the syntaxes it handles from these properties.
 /// Property names are the PS3.6 keywords (case aside); names and UIDs are checked against the generated registry.
 /// </summary>
-public sealed class TransferSyntax
+internal sealed class TransferSyntax
 {
     private TransferSyntax(string uid, string name, string? shortName, bool explicitVR, bool bigEndian, bool deflated, PixelEncoding encoding)
     {

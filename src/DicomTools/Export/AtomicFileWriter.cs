@@ -15,11 +15,16 @@ namespace DicomTools.Export;
 /// per slice would cost more than encoding it, and the rename already guarantees no torn file after a process crash.
 /// </para>
 /// </summary>
-public static class AtomicFileWriter
+internal static class AtomicFileWriter
 {
     // Long enough to keep a temporary name from colliding with another writer's; short enough that a destination
     // name near the 255-character limit still leaves room for the prefix and suffix.
     private const int MaxNameInTempFile = 100;
+
+    /// <summary>As <see cref="Write(string, Action{Stream}, bool, bool, CancellationToken)"/>, without the fsync.</summary>
+    public static string Write(string destinationPath, Action<Stream> writeContent, bool overwrite,
+        CancellationToken cancellationToken = default) =>
+        Write(destinationPath, writeContent, overwrite, flushToDisk: false, cancellationToken);
 
     /// <summary>
     /// Writes <paramref name="destinationPath"/> with the bytes <paramref name="writeContent"/> puts in the stream.
@@ -39,7 +44,7 @@ public static class AtomicFileWriter
     /// destination.</exception>
     /// <exception cref="OperationCanceledException">Cancelled before the rename.</exception>
     public static string Write(string destinationPath, Action<Stream> writeContent, bool overwrite,
-        CancellationToken cancellationToken = default, bool flushToDisk = false)
+        bool flushToDisk, CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrEmpty(destinationPath);
         ArgumentNullException.ThrowIfNull(writeContent);
@@ -96,7 +101,7 @@ public static class AtomicFileWriter
         }
     }
 
-    /// <summary>Writes a byte buffer atomically; see <see cref="Write(string, Action{Stream}, bool, CancellationToken, bool)"/>.</summary>
+    /// <summary>Writes a byte buffer atomically; see <see cref="Write(string, Action{Stream}, bool, CancellationToken)"/>.</summary>
     public static string WriteAllBytes(string destinationPath, ReadOnlyMemory<byte> content, bool overwrite,
         CancellationToken cancellationToken = default) =>
         Write(destinationPath, stream => stream.Write(content.Span), overwrite, cancellationToken);

@@ -18,7 +18,7 @@ namespace DicomTools.Export;
 /// RGBA would triple the work and the file size for nothing. Stateless and thread-safe: encoder objects are made per
 /// call (they are small; the pixel work dominates) and never shared while mutable.
 /// </summary>
-public static class DisplayImageEncoder
+internal static class DisplayImageEncoder
 {
     /// <summary>Encodes an 8-bit grey or RGB display image to <paramref name="output"/> (which is not closed).</summary>
     /// <exception cref="ArgumentException">The image's pixel buffer does not match its size and colour.</exception>
@@ -37,6 +37,14 @@ public static class DisplayImageEncoder
         if (format == ImageFormat.Png)
         {
             PngWriter.Write8(image.Pixels, image.Width, image.Height, samplesPerPixel, output, options.CompressionLevel);
+            return;
+        }
+        if (format == ImageFormat.Gif)
+        {
+            // One frame through the animation writer: the same palettes and the same exact greys.
+            var gif = new AnimatedGifWriter(output, image.Width, image.Height, samplesPerPixel, loops: 0, animated: false);
+            gif.AddFrame(image.Pixels, 0);
+            gif.Finish();
             return;
         }
         if (image.IsColor)

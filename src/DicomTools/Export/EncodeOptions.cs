@@ -5,7 +5,7 @@ namespace DicomTools.Export;
 /// worker thread of an export. Out-of-range values are refused when set, so a cmdlet fails at parameter binding
 /// rather than on the first file.
 /// </summary>
-public sealed record EncodeOptions
+internal sealed record EncodeOptions
 {
     /// <summary>JPEG quality when none is given: visually lossless for display images, about 1/5 of PNG's size.</summary>
     public const int DefaultJpegQuality = 90;

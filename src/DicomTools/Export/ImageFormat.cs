@@ -1,4 +1,6 @@
-namespace DicomTools.Export;
+using DicomTools.Export;
+
+namespace DicomTools;
 
 /// <summary>
 /// The image file formats an export can write. Only formats ImageSharp 2.1.13 writes faithfully (plus our own 16-bit
@@ -20,13 +22,16 @@ public enum ImageFormat
     /// slow (about 50 times slower than PNG on a 512x512 slice), so this is for small exports, not whole studies.
     /// </summary>
     Webp,
+    /// <summary>GIF: 256 colours at most; grey exactly (a palette of the 256 greys), colour quantised. Mostly for
+    /// -Animate, where it is the format every viewer plays.</summary>
+    Gif,
 }
 
 /// <summary>Maps file extensions to <see cref="ImageFormat"/> and back.</summary>
-public static class ImageFormats
+internal static class ImageFormats
 {
     /// <summary>
-    /// The format a path's extension names (".png", ".jpg"/".jpeg", ".bmp", ".tif"/".tiff", ".webp"; any case), or null
+    /// The format a path's extension names (".png" or ".apng", ".jpg"/".jpeg", ".bmp", ".tif"/".tiff", ".webp", ".gif"; any case), or null
     /// when the extension is missing or names no format we write. A bare extension such as ".png" works too.
     /// </summary>
     public static ImageFormat? FromExtension(string path)
@@ -40,6 +45,8 @@ public static class ImageFormats
             ".bmp" => ImageFormat.Bmp,
             ".tif" or ".tiff" => ImageFormat.Tiff,
             ".webp" => ImageFormat.Webp,
+            ".gif" => ImageFormat.Gif,
+            ".apng" => ImageFormat.Png,
             _ => null,
         };
     }
@@ -52,6 +59,7 @@ public static class ImageFormats
         ImageFormat.Bmp => ".bmp",
         ImageFormat.Tiff => ".tif",
         ImageFormat.Webp => ".webp",
+        ImageFormat.Gif => ".gif",
         _ => throw new ArgumentOutOfRangeException(nameof(format), format, "Unknown image format."),
     };
 

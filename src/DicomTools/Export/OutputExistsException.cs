@@ -1,6 +1,7 @@
 using DicomTools.Dicom;
+using DicomTools.Export;
 
-namespace DicomTools.Export;
+namespace DicomTools;
 
 /// <summary>
 /// An output file already exists and overwriting was not asked for (no -Force). Its own type so a cmdlet can report

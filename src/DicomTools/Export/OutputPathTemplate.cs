@@ -21,7 +21,7 @@ namespace DicomTools.Export;
 /// literal text names. The literal text is the user's and is not changed (<c>../out/{X}.png</c> is allowed).
 /// </para>
 /// </summary>
-public sealed class OutputPathTemplate
+internal sealed class OutputPathTemplate
 {
     public const string BaseNameToken = "BaseName";
     public const string FrameToken = "Frame";

@@ -11,7 +11,7 @@ namespace DicomTools.Export;
 /// row is filtered with Paeth (the predictor that suits smooth medical images best, and what ImageSharp's default
 /// picks too); no ancillary chunks are written, so nothing from the DICOM header can leak into the file.
 /// </summary>
-public static class PngWriter
+internal static class PngWriter
 {
     private static readonly byte[] Signature = { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A };
     private const byte PaethFilter = 4;
@@ -39,6 +39,13 @@ public static class PngWriter
     private static void WriteImage(Stream output, ReadOnlySpan<byte> raw, int width, int height, byte bitDepth, byte colourType,
         int rowBytes, int bytesPerPixel, int compressionLevel)
     {
+        WriteSignatureAndHeader(output, width, height, bitDepth, colourType);
+        WriteImageData(output, Compress(raw, height, rowBytes, bytesPerPixel, compressionLevel), "IDAT"u8, sequence: null);
+        WriteChunk(output, "IEND"u8, ReadOnlySpan<byte>.Empty);
+    }
+
+    internal static void WriteSignatureAndHeader(Stream output, int width, int height, byte bitDepth, byte colourType)
+    {
         output.Write(Signature);
         Span<byte> header = stackalloc byte[13];
         BinaryPrimitives.WriteInt32BigEndian(header, width);
@@ -49,34 +56,57 @@ public static class PngWriter
         header[11] = 0; // adaptive filtering (per-row filter bytes)
         header[12] = 0; // no interlace
         WriteChunk(output, "IHDR"u8, header);
+    }
 
-        using var compressed = new MemoryStream(raw.Length / 3 + 1024);
+    /// <summary>The zlib stream of the Paeth-filtered rows (what IDAT or fdAT chunks carry).</summary>
+    internal static MemoryStream Compress(ReadOnlySpan<byte> raw, int height, int rowBytes, int bytesPerPixel, int compressionLevel)
+    {
+        var compressed = new MemoryStream(raw.Length / 3 + 1024);
         var filtered = ArrayPool<byte>.Shared.Rent(rowBytes + 1);
         try
         {
-            using (var zlib = new ZLibStream(compressed, ToLevel(compressionLevel), leaveOpen: true))
+            using var zlib = new ZLibStream(compressed, ToLevel(compressionLevel), leaveOpen: true);
+            var line = filtered.AsSpan(0, rowBytes + 1);
+            for (var row = 0; row < height; row++)
             {
-                var line = filtered.AsSpan(0, rowBytes + 1);
-                for (var row = 0; row < height; row++)
-                {
-                    var current = raw.Slice(row * rowBytes, rowBytes);
-                    var previous = row == 0 ? ReadOnlySpan<byte>.Empty : raw.Slice((row - 1) * rowBytes, rowBytes);
-                    line[0] = PaethFilter;
-                    Paeth(current, previous, bytesPerPixel, line[1..]);
-                    zlib.Write(line);
-                }
+                var current = raw.Slice(row * rowBytes, rowBytes);
+                var previous = row == 0 ? ReadOnlySpan<byte>.Empty : raw.Slice((row - 1) * rowBytes, rowBytes);
+                line[0] = PaethFilter;
+                Paeth(current, previous, bytesPerPixel, line[1..]);
+                zlib.Write(line);
             }
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(filtered);
         }
-        // One IDAT chunk per 1 MiB keeps chunk lengths modest for readers that buffer a chunk at a time.
+        return compressed;
+    }
+
+    /// <summary>
+    /// Writes compressed image data as chunks of at most 1 MiB (modest lengths for readers that buffer a chunk at a
+    /// time). APNG's fdAT chunks start with a sequence number: <paramref name="sequence"/> is advanced per chunk.
+    /// </summary>
+    internal static void WriteImageData(Stream output, MemoryStream compressed, ReadOnlySpan<byte> type, Func<int>? sequence)
+    {
         var data = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
-        for (var at = 0; at < data.Length; at += 1 << 20)
-            WriteChunk(output, "IDAT"u8, data.Slice(at, Math.Min(1 << 20, data.Length - at)));
-        if (data.Length == 0) WriteChunk(output, "IDAT"u8, ReadOnlySpan<byte>.Empty);
-        WriteChunk(output, "IEND"u8, ReadOnlySpan<byte>.Empty);
+        const int ChunkLimit = 1 << 20;
+        var withSequence = sequence is null ? null : new byte[Math.Min(ChunkLimit, data.Length) + 4];
+        for (var at = 0; at < data.Length || at == 0; at += ChunkLimit)
+        {
+            var part = data.Slice(at, Math.Min(ChunkLimit, data.Length - at));
+            if (withSequence is null)
+            {
+                WriteChunk(output, type, part);
+            }
+            else
+            {
+                BinaryPrimitives.WriteInt32BigEndian(withSequence, sequence!());
+                part.CopyTo(withSequence.AsSpan(4));
+                WriteChunk(output, type, withSequence.AsSpan(0, part.Length + 4));
+            }
+            if (data.Length == 0) break;
+        }
     }
 
     /// <summary>Paeth filter of one row (ISO/IEC 15948 9.4): each byte minus the predictor of left, up, up-left.</summary>
@@ -108,7 +138,7 @@ public static class PngWriter
         _ => CompressionLevel.SmallestSize,
     };
 
-    private static void WriteChunk(Stream output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
+    internal static void WriteChunk(Stream output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
     {
         Span<byte> prefix = stackalloc byte[8];
         BinaryPrimitives.WriteInt32BigEndian(prefix, data.Length);
@@ -122,7 +152,7 @@ public static class PngWriter
     }
 
     /// <summary>The CRC-32 PNG chunks carry (ISO 3309 polynomial, reflected), table-driven.</summary>
-    private static class Crc32
+    internal static class Crc32
     {
         private static readonly uint[] Table = Build();
 

@@ -1,6 +1,7 @@
 using DicomTools.Dicom;
+using DicomTools.Export;
 
-namespace DicomTools.Export;
+namespace DicomTools;
 
 /// <summary>
 /// An image cannot be written in the form asked for, though both are valid on their own (e.g. -BitDepth 16 for a

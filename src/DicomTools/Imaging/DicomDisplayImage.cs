@@ -1,6 +1,7 @@
 using DicomTools.Pixels;
+using DicomTools.Imaging;
 
-namespace DicomTools.Imaging;
+namespace DicomTools;
 
 /// <summary>
 /// An 8-bit display image (what ConvertTo-WindowedImage writes): grey (one byte a pixel) or RGB (three, interleaved),
@@ -35,5 +36,5 @@ public sealed class DicomDisplayImage
     public DisplaySettings? Settings { get; init; }
 
     public override string ToString() =>
-        DicomTools.Dicom.TextEscaper.Escape($"{System.IO.Path.GetFileName(Path)} frame {Frame}: {Width}x{Height} {(IsColor ? "RGB" : "grey")} {VoiSource}");
+        DicomTools.TextEscaper.Escape($"{System.IO.Path.GetFileName(Path)} frame {Frame}: {Width}x{Height} {(IsColor ? "RGB" : "grey")} {VoiSource}");
 }

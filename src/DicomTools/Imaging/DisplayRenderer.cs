@@ -13,7 +13,7 @@ namespace DicomTools.Imaging;
 /// LUT index the file does not have, or percentiles outside 0..100. Recoverable oddities (an invalid window, an
 /// unknown VOI LUT Function, windowing asked for colour) go to <c>warn</c> and rendering goes on.
 /// </remarks>
-public static class DisplayRenderer
+internal static class DisplayRenderer
 {
     /// <summary>8-bit display image: grey (one byte a pixel) or RGB (three, interleaved).</summary>
     /// <param name="warn">Receives what was overridden or ignored, e.g. "window width 0 is invalid for LINEAR;

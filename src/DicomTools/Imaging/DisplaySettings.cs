@@ -1,11 +1,13 @@
-namespace DicomTools.Imaging;
+using DicomTools.Imaging;
+
+namespace DicomTools;
 
 /// <summary>How the user wants a frame displayed. Null everywhere means the standard's default (C.11): the
 /// file's first window, else its first VOI LUT, else min-max; the file's VOI LUT Function; MONOCHROME1 and
 /// Presentation LUT Shape INVERSE inverting.</summary>
 /// <remarks>
 /// Choose at most one VOI: an explicit <see cref="Center"/>/<see cref="Width"/> (a preset is one, see
-/// <see cref="WindowPreset.ToSettings"/>), <see cref="WindowIndex"/>, <see cref="VoiLutIndex"/> or
+/// <see cref="WindowPreset.ToSettings"/>), <see cref="WindowIndex"/>, <see cref="WindowName"/>, <see cref="VoiLutIndex"/> or
 /// <see cref="AutoWindow"/>; <see cref="DisplayRenderer"/> refuses a combination. <see cref="Function"/> applies to
 /// whichever window results: it overrides the file's function for the file's windows, is LINEAR by default for an
 /// explicit window, and shapes min-max / percentile windows (LINEAR and LINEAR_EXACT map the low value to black and
@@ -27,6 +29,9 @@ public sealed class DisplaySettings
     /// <summary>Low and high percentiles (0..100) for <see cref="AutoWindowMode.Percentile"/>.</summary>
     public double PercentileLow { get; init; } = 1;
     public double PercentileHigh { get; init; } = 99;
+    /// <summary>A name pattern (wildcards * ? [..], any case): the first stored window whose Window Center &amp; Width
+    /// Explanation matches, else the first VOI LUT whose LUT Explanation matches.</summary>
+    public string? WindowName { get; init; }
     /// <summary>0-based index into the VOI LUT Sequence (items without entries are not counted).</summary>
     public int? VoiLutIndex { get; init; }
     /// <summary>Overrides the file's VOI LUT Function.</summary>

@@ -1,6 +1,7 @@
 using DicomTools.Dicom;
+using DicomTools.Imaging;
 
-namespace DicomTools.Imaging;
+namespace DicomTools;
 
 /// <summary>
 /// A display setting does not fit the frame it is applied to (a window or VOI LUT index the file does not have, a

@@ -1,4 +1,6 @@
-namespace DicomTools.Imaging;
+using DicomTools.Imaging;
+
+namespace DicomTools;
 
 /// <summary>VOI LUT Function (0028,1056), PS3.3 C.11.2.1.2 and C.11.2.1.3.</summary>
 public enum VoiLutFunction
@@ -9,7 +11,7 @@ public enum VoiLutFunction
 }
 
 /// <summary>Conversions between <see cref="VoiLutFunction"/> and the defined terms of (0028,1056).</summary>
-public static class VoiLutFunctionNames
+internal static class VoiLutFunctionNames
 {
     /// <summary>The defined term: LINEAR, LINEAR_EXACT or SIGMOID.</summary>
     public static string ToDicomTerm(this VoiLutFunction function) => function switch

@@ -19,10 +19,11 @@ internal static class VoiSelector
         if (settings.Center.HasValue != settings.Width.HasValue)
             throw new ArgumentException("an explicit window needs both Center and Width", nameof(settings));
         int choices = (settings.Center.HasValue ? 1 : 0) + (settings.WindowIndex.HasValue ? 1 : 0)
-            + (settings.VoiLutIndex.HasValue ? 1 : 0) + (settings.AutoWindow != AutoWindowMode.None ? 1 : 0);
+            + (settings.VoiLutIndex.HasValue ? 1 : 0) + (settings.AutoWindow != AutoWindowMode.None ? 1 : 0)
+            + (settings.WindowName is not null ? 1 : 0);
         if (choices > 1)
             throw new ArgumentException(
-                "choose one VOI: an explicit Center/Width (or preset), WindowIndex, VoiLutIndex or AutoWindow", nameof(settings));
+                "choose one VOI: an explicit Center/Width (or preset), WindowIndex, WindowName, VoiLutIndex or AutoWindow", nameof(settings));
 
         int windowCount = Math.Min(frame.WindowCenter.Length, frame.WindowWidth.Length);
         DicomLut[] luts = frame.VoiLuts.Where(l => l is { EntryCount: > 0 }).ToArray();
@@ -39,6 +40,21 @@ internal static class VoiSelector
                     $"window index {windowIndex} is out of range: {FrameChecks.Where(frame)} has {Plural(windowCount, "window")}"
                     + (windowCount > 0 ? $" (indexes 0..{windowCount - 1})" : ""));
             return FileWindow(frame, windowIndex, settings.Function, warn);
+        }
+        if (settings.WindowName is { } pattern)
+        {
+            var matcher = NamePattern(pattern);
+            for (int i = 0; i < windowCount; i++)
+                if (i < frame.WindowCenterWidthExplanation.Length && matcher.IsMatch(frame.WindowCenterWidthExplanation[i]?.Trim() ?? ""))
+                    return FileWindow(frame, i, settings.Function, warn);
+            for (int i = 0; i < luts.Length; i++)
+            {
+                if (!matcher.IsMatch(luts[i].Explanation?.Trim() ?? "")) continue;
+                if (settings.Function is not null)
+                    warn?.Invoke("a VOI LUT Function applies to windows, not to a VOI LUT; ignored");
+                return Lut(frame, luts[i], i, modality, warn);
+            }
+            throw new DisplaySettingsException($"no stored window or VOI LUT is named like '{pattern}': {FrameChecks.Where(frame)} has {StoredNames(frame, windowCount, luts)}");
         }
         if (settings.VoiLutIndex is int lutIndex)
         {
@@ -149,6 +165,56 @@ internal static class VoiSelector
         double lowest = signed ? -Math.Pow(2, bits - 1) : 0;
         double highest = signed ? Math.Pow(2, bits - 1) - 1 : Math.Pow(2, bits) - 1;
         return Math.Min(modality.Apply(lowest), modality.Apply(highest));
+    }
+
+    /// <summary>The names a frame's windows and VOI LUTs go by, for the error when none matches.</summary>
+    private static string StoredNames(DicomPixelData frame, int windowCount, DicomLut[] luts)
+    {
+        var names = new List<string>();
+        for (int i = 0; i < windowCount; i++)
+        {
+            string? name = i < frame.WindowCenterWidthExplanation.Length ? frame.WindowCenterWidthExplanation[i]?.Trim() : null;
+            names.Add($"window '{(string.IsNullOrEmpty(name) ? "(unnamed)" : name)}'");
+        }
+        for (int i = 0; i < luts.Length; i++)
+        {
+            string? name = luts[i].Explanation?.Trim();
+            names.Add($"VOI LUT '{(string.IsNullOrEmpty(name) ? "(unnamed)" : name)}'");
+        }
+        return names.Count == 0 ? "no stored windows or VOI LUTs" : string.Join(", ", names);
+    }
+
+    /// <summary>A wildcard pattern (* any run, ? one character, [abc] / [a-z] one of a set) as a case-insensitive
+    /// regular expression over the whole name, as PowerShell's -like matches.</summary>
+    internal static System.Text.RegularExpressions.Regex NamePattern(string pattern)
+    {
+        var regex = new System.Text.StringBuilder("^");
+        for (int i = 0; i < pattern.Length; i++)
+        {
+            char c = pattern[i];
+            switch (c)
+            {
+                case '*': regex.Append(".*"); break;
+                case '?': regex.Append('.'); break;
+                case '`' when i + 1 < pattern.Length:
+                    regex.Append(System.Text.RegularExpressions.Regex.Escape(pattern[++i].ToString()));
+                    break;
+                case '[':
+                {
+                    int close = pattern.IndexOf(']', i + 1);
+                    if (close < 0) { regex.Append(@"\["); break; }
+                    var set = pattern[(i + 1)..close].Replace(@"\", @"\\").Replace("^", @"\^");
+                    regex.Append('[').Append(set).Append(']');
+                    i = close;
+                    break;
+                }
+                default: regex.Append(System.Text.RegularExpressions.Regex.Escape(c.ToString())); break;
+            }
+        }
+        regex.Append('$');
+        return new System.Text.RegularExpressions.Regex(regex.ToString(),
+            System.Text.RegularExpressions.RegexOptions.IgnoreCase | System.Text.RegularExpressions.RegexOptions.CultureInvariant
+            | System.Text.RegularExpressions.RegexOptions.Singleline);
     }
 
     private static string Plural(int n, string noun) => n == 0 ? $"no {noun}s" : n == 1 ? $"1 {noun}" : $"{n} {noun}s";

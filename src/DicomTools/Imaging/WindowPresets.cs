@@ -3,7 +3,7 @@ using System.Diagnostics.CodeAnalysis;
 namespace DicomTools.Imaging;
 
 /// <summary>A named CT window in Hounsfield units (center and width, as DICOM writes them).</summary>
-public sealed record WindowPreset(string Name, double Center, double Width, string Description)
+internal sealed record WindowPreset(string Name, double Center, double Width, string Description)
 {
     /// <summary>Display settings that apply this preset (LINEAR unless <paramref name="function"/> says otherwise).</summary>
     public DisplaySettings ToSettings(VoiLutFunction? function = null, bool invert = false) =>
@@ -22,7 +22,7 @@ public sealed record WindowPreset(string Name, double Center, double Width, stri
 /// SoftTissue uses W:400 L:50; Abdomen uses W:400 L:60, a common workstation abdomen preset within Radiopaedia's
 /// soft-tissue range (L:20-60) and slightly brighter than SoftTissue for contrast-enhanced organs.
 /// </summary>
-public static class WindowPresets
+internal static class WindowPresets
 {
     public static IReadOnlyList<WindowPreset> All { get; } = new[]
     {

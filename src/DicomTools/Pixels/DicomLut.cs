@@ -1,4 +1,6 @@
-namespace DicomTools.Pixels;
+using DicomTools.Pixels;
+
+namespace DicomTools;
 
 /// <summary>
 /// A lookup table as DICOM stores it (Modality LUT, VOI LUT, palette): the LUT Descriptor's entry count, first
@@ -85,5 +87,5 @@ public sealed class DicomLut : IEquatable<DicomLut>
     }
 
     public override string ToString() =>
-        DicomTools.Dicom.TextEscaper.Escape($"{EntryCount} entries from {FirstMappedValue}, {BitsPerEntry} bits{(Explanation is null ? "" : " (" + Explanation + ")")}");
+        DicomTools.TextEscaper.Escape($"{EntryCount} entries from {FirstMappedValue}, {BitsPerEntry} bits{(Explanation is null ? "" : " (" + Explanation + ")")}");
 }

@@ -1,4 +1,6 @@
-namespace DicomTools.Pixels;
+using DicomTools.Pixels;
+
+namespace DicomTools;
 
 /// <summary>
 /// One decoded frame and everything needed to display it (what Get-DicomPixelData writes). <see cref="Pixels"/>
@@ -25,7 +27,7 @@ public sealed class DicomPixelData
 
     /// <summary>The file's header (as Get-DicomInfo gives it): typed attributes, any element by keyword or tag
     /// (<c>$px.Header['PatientName']</c>), and what Export-DicomImage fills {Keyword} tokens from.</summary>
-    public DicomTools.Dicom.DicomInfo? Header { get; init; }
+    public DicomTools.DicomInfo? Header { get; init; }
 
     public string? TransferSyntaxUID { get; init; }
     public string? SOPInstanceUID { get; init; }
@@ -66,5 +68,5 @@ public sealed class DicomPixelData
     public bool IsColor => SamplesPerPixel > 1 || PhotometricInterpretation == "PALETTE COLOR";
 
     public override string ToString() =>
-        DicomTools.Dicom.TextEscaper.Escape($"{System.IO.Path.GetFileName(Path)} frame {Frame} of {NumberOfFrames}: {Columns}x{Rows} {PhotometricInterpretation} {BitsStored}/{BitsAllocated}-bit {(IsSigned ? "signed" : "unsigned")}");
+        DicomTools.TextEscaper.Escape($"{System.IO.Path.GetFileName(Path)} frame {Frame} of {NumberOfFrames}: {Columns}x{Rows} {PhotometricInterpretation} {BitsStored}/{BitsAllocated}-bit {(IsSigned ? "signed" : "unsigned")}");
 }

@@ -10,7 +10,7 @@ namespace DicomTools.Pixels;
 /// the Basic Offset Table, or, when neither exists, by one fragment per frame or by codestream start markers.
 /// Reading frames is safe from several threads at once.
 /// </summary>
-public sealed class FrameSource
+internal sealed class FrameSource
 {
     private readonly DicomElement _pixelData;
     private readonly IReadOnlyList<(int First, int Count)> _frameFragments;
@@ -195,7 +195,42 @@ public sealed class FrameSource
         return (start, length);
     }
 
+    /// <summary>
+    /// OW Pixel Data of a big-endian syntax is a stream of 16-bit big-endian words (PS3.5 7.3, 8.1.1, A.3), so
+    /// samples narrower than a word (8 or 1 bit) lie with each byte pair swapped. OB is a byte stream, never swapped;
+    /// 16- and 32-bit samples are byte-swapped whole by <see cref="SampleUnpacker"/>.
+    /// </summary>
+    public bool HasSwappedBytePairs => IsBigEndianNative && _pixelData.VR == DicomVR.OW && Geometry.BitsAllocated < 16;
+
     private void CopyNative(long start, Span<byte> destination)
+    {
+        if (!HasSwappedBytePairs)
+        {
+            CopyStored(start, destination);
+            return;
+        }
+        // Read whole words around the frame (a frame may start or end inside one), swap each pair, keep the slice.
+        // A word cut short by the end of the data (an odd length without its padding byte) reads as zero there.
+        var alignedStart = start & ~1L;
+        var alignedLength = (int)(((start + destination.Length + 1) & ~1L) - alignedStart);
+        var available = _pixelData.IsValueLoaded ? _pixelData.RawValue.Length : _pixelData.AvailableLength;
+        var words = System.Buffers.ArrayPool<byte>.Shared.Rent(alignedLength);
+        try
+        {
+            var window = words.AsSpan(0, alignedLength);
+            var present = (int)Math.Min(alignedLength, available - alignedStart);
+            window[present..].Clear();
+            CopyStored(alignedStart, window[..present]);
+            for (var i = 0; i + 1 < window.Length; i += 2) (window[i], window[i + 1]) = (window[i + 1], window[i]);
+            window.Slice((int)(start - alignedStart), destination.Length).CopyTo(destination);
+        }
+        finally
+        {
+            System.Buffers.ArrayPool<byte>.Shared.Return(words);
+        }
+    }
+
+    private void CopyStored(long start, Span<byte> destination)
     {
         if (_pixelData.IsValueLoaded) _pixelData.RawValue.Span.Slice((int)start, destination.Length).CopyTo(destination);
         else File.ReadAt(_pixelData.ValueOffset + start, destination);
@@ -258,7 +293,7 @@ public sealed class FrameSource
     }
 
     /// <summary>Frames start at the fragments whose item offsets the table lists; false when the table is unusable.</summary>
-    private bool TryMapByOffsets(long[] table, long[] relativeFragmentOffsets, out IReadOnlyList<(int First, int Count)> map)
+    private static bool TryMapByOffsets(long[] table, long[] relativeFragmentOffsets, out IReadOnlyList<(int First, int Count)> map)
     {
         map = Array.Empty<(int, int)>();
         var starts = new List<int>();
@@ -291,7 +326,7 @@ public sealed class FrameSource
     /// No offset table and more fragments than frames: a frame starts at each fragment that begins with its
     /// codestream's start marker, as the syntax's decoder recognises it (<see cref="IFrameDecoder.IsFrameStart"/>).
     /// </summary>
-    private IReadOnlyList<(int First, int Count)> MapByStartMarkers(DicomFragments fragments)
+    private (int First, int Count)[] MapByStartMarkers(DicomFragments fragments)
     {
         var starts = new List<int>();
         var decoder = CodecRegistry.FrameStartsFor(File.TransferSyntax);
@@ -316,7 +351,7 @@ public sealed class FrameSource
 }
 
 /// <summary>One encapsulated frame's bytes in a pooled buffer; disposing gives the buffer back.</summary>
-public sealed class EncodedFrame : IDisposable
+internal sealed class EncodedFrame : IDisposable
 {
     private byte[]? _buffer;
 

@@ -8,7 +8,7 @@ namespace DicomTools.Pixels;
 /// palettes (C.7.6.3.1.5/6, segmented per C.7.9.2) into <see cref="DicomLut"/>. Items without a usable descriptor
 /// or data are treated as absent, never applied.
 /// </summary>
-public static class LutReader
+internal static class LutReader
 {
     private const int MaxEntries = 65536;
 

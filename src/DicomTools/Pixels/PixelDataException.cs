@@ -1,6 +1,7 @@
 using DicomTools.Dicom;
+using DicomTools.Pixels;
 
-namespace DicomTools.Pixels;
+namespace DicomTools;
 
 /// <summary>
 /// The header and the pixel data do not fit together (too little data for a frame, an impossible geometry, a

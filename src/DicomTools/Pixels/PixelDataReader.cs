@@ -9,7 +9,7 @@ namespace DicomTools.Pixels;
 /// object when it keeps them there). The file is parsed once; frames are read from disk as they are asked for,
 /// and may be asked for from several threads at once (the parallel cmdlets share one reader per file).
 /// </summary>
-public sealed class PixelDataReader
+internal sealed class PixelDataReader
 {
     private readonly FrameSource _source;
     private readonly DicomDataset _dataset;

@@ -7,7 +7,7 @@ namespace DicomTools.Pixels;
 /// The Image Pixel module (PS3.3 C.7.6.3) read into a <see cref="FrameGeometry"/>, with the defaults the standard
 /// and long practice give for absent attributes, and limits that reject impossible geometry before any allocation.
 /// </summary>
-public static class PixelGeometry
+internal static class PixelGeometry
 {
     /// <summary>
     /// Largest decoded frame accepted by default (bytes): 512 MiB, e.g. 16384 x 16384 16-bit grey. A header claiming

@@ -5,7 +5,7 @@ using DicomTools.Codecs;
 namespace DicomTools.Pixels;
 
 /// <summary>How one frame's bytes are laid out before they become typed samples.</summary>
-public readonly record struct SampleLayout(
+internal readonly record struct SampleLayout(
     bool BigEndian,
     bool Planar,
     bool Subsampled422,
@@ -18,7 +18,7 @@ public readonly record struct SampleLayout(
 /// interleaved, each sample shifted down from the High Bit, masked to Bits Stored and sign-extended when Pixel
 /// Representation says signed, so garbage above the High Bit (overlays, sloppy writers) never reaches a value.
 /// </summary>
-public static class SampleUnpacker
+internal static class SampleUnpacker
 {
     /// <summary>
     /// True when the frame's bytes, as stored or as a codec writes them, already are the final sample layout: whole

@@ -7,7 +7,7 @@ namespace DicomTools.Samples;
 /// 12 bits stored in 16, Rescale Intercept -1024, and two stored windows (soft tissue, lung) with explanations.
 /// The project's own sample for the demo and the benchmark; contains no patient data.
 /// </summary>
-public static class CtPhantom
+internal static class CtPhantom
 {
     public const int DefaultSize = 512;
     public const double Intercept = -1024;

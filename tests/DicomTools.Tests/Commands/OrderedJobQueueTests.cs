@@ -75,7 +75,7 @@ public sealed class OrderedJobQueueTests
         using var queue = new OrderedJobQueue<int, int>((item, _) =>
         {
             if (item == 0)
-                releaseFirst.Wait();
+                releaseFirst.Wait(CancellationToken.None);
             Interlocked.Increment(ref finished);
             return item;
         }, throttleLimit: 2);

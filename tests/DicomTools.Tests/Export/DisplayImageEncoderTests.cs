@@ -8,7 +8,7 @@ namespace DicomTools.Tests.Export;
 
 public sealed class DisplayImageEncoderTests
 {
-    private static byte[] Encode(Imaging.DicomDisplayImage image, ImageFormat format, EncodeOptions? options = null)
+    private static byte[] Encode(DicomTools.DicomDisplayImage image, ImageFormat format, EncodeOptions? options = null)
     {
         using var stream = new MemoryStream();
         DisplayImageEncoder.Encode(image, stream, format, options);

@@ -12,8 +12,6 @@ namespace DicomTools.Tests.Export;
 /// </summary>
 internal static class ExportTestSupport
 {
-    public const string PythonPath = "/usr/bin/python3";
-
     public static DicomDisplayImage Grey(int width, int height, byte[] pixels) => new()
     {
         Path = "/data/test.dcm", Frame = 0, NumberOfFrames = 1, Width = width, Height = height, IsColor = false, Pixels = pixels,
@@ -142,25 +140,25 @@ internal static class ExportTestSupport
         return tags;
     }
 
-    public static bool PilAvailable { get; } = CheckPil();
-
     /// <summary>
     /// Decodes an image file with PIL and returns its mode and its samples (uint8 or uint16 as stored), with the
-    /// array shape. Skips the test when Python with PIL and numpy is not installed.
+    /// array shape. Skips the test only when Python, PIL or numpy is not installed.
     /// </summary>
-    public static (string Mode, int[] Shape, ushort[] Samples) DecodeWithPil(byte[] file, string extension)
+    public static (string Mode, int[] Shape, ushort[] Samples) DecodeWithPil(byte[] file, string extension, string? convertTo = null)
     {
-        Skip.IfNot(PilAvailable, $"{PythonPath} with PIL and numpy is not available");
+        ReferenceTools.RequirePython("numpy", "PIL");
         string directory = Directory.CreateTempSubdirectory("dicomtools-pil-").FullName;
         try
         {
             string input = Path.Combine(directory, "image" + extension);
             string output = Path.Combine(directory, "samples.u16");
             File.WriteAllBytes(input, file);
-            const string script =
+            string script =
                 "import sys, numpy as np\n" +
                 "from PIL import Image\n" +
-                "im = Image.open(sys.argv[1]); a = np.array(im)\n" +
+                "im = Image.open(sys.argv[1])\n" +
+                (convertTo is null ? "" : $"im = im.convert('{convertTo}')\n") +
+                "a = np.array(im)\n" +
                 "a.astype('<u2').tofile(sys.argv[2])\n" +
                 "print(im.mode + ' ' + ' '.join(str(n) for n in a.shape))\n";
             string stdout = RunPython(script, input, output);
@@ -177,35 +175,8 @@ internal static class ExportTestSupport
         }
     }
 
-    private static string RunPython(string script, params string[] arguments)
-    {
-        var start = new ProcessStartInfo(PythonPath) { RedirectStandardOutput = true, RedirectStandardError = true };
-        start.ArgumentList.Add("-c");
-        start.ArgumentList.Add(script);
-        foreach (string argument in arguments)
-            start.ArgumentList.Add(argument);
-        using Process process = Process.Start(start)!;
-        Task<string> stderr = process.StandardError.ReadToEndAsync();
-        string stdout = process.StandardOutput.ReadToEnd();
-        process.WaitForExit();
-        Assert.True(process.ExitCode == 0, $"python failed: {stderr.Result}");
-        return stdout;
-    }
-
-    private static bool CheckPil()
-    {
-        if (!File.Exists(PythonPath))
-            return false;
-        try
-        {
-            RunPython("import numpy, PIL.Image");
-            return true;
-        }
-        catch (Exception)
-        {
-            return false;
-        }
-    }
+    private static string RunPython(string script, params string[] arguments) =>
+        ReferenceTools.Run(ReferenceTools.Python, new[] { "-c", script }.Concat(arguments));
 
     /// <summary>Runs <paramref name="action"/> and fails (instead of hanging the test run) if it deadlocks.</summary>
     public static T FinishesWithoutDeadlock<T>(Func<T> action, string what)

@@ -14,6 +14,8 @@ public sealed class ImageFormatsTests
     [InlineData("x.tif", ImageFormat.Tiff)]
     [InlineData("x.Tiff", ImageFormat.Tiff)]
     [InlineData("x.webp", ImageFormat.Webp)]
+    [InlineData("x.GIF", ImageFormat.Gif)]
+    [InlineData("cine.apng", ImageFormat.Png)]
     [InlineData(".png", ImageFormat.Png)]
     [InlineData("dir.v2/series_{Frame}.tif", ImageFormat.Tiff)]
     public void Known_extensions_map_to_their_format(string path, ImageFormat expected)
@@ -22,7 +24,7 @@ public sealed class ImageFormatsTests
     }
 
     [Theory]
-    [InlineData("x.gif")]
+    [InlineData("x.jp2")]
     [InlineData("x.png.gz")]
     [InlineData("noextension")]
     [InlineData("x.")]

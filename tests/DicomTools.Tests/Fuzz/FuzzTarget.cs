@@ -3,7 +3,7 @@ using DicomTools.Dicom;
 using DicomTools.Imaging;
 using DicomTools.Pixels;
 
-namespace DicomTools.Tests.Fuzzing;
+namespace DicomTools.Tests.Fuzz;
 
 /// <summary>
 /// What one fuzz input goes through: the header read, the full read, decoding of its first frames and their

@@ -3,7 +3,7 @@ using System.Security.Cryptography;
 using Xunit;
 using Xunit.Abstractions;
 
-namespace DicomTools.Tests.Fuzzing;
+namespace DicomTools.Tests.Fuzz;
 
 /// <summary>
 /// Deterministic mutation fuzzing of the reader, every decoder and the renderer, seeded from the shared corpus and the
@@ -54,6 +54,7 @@ public sealed class MutationFuzzTests
     {
         var folder = FuzzFixtureFolder();
         var files = Directory.Exists(folder) ? Directory.GetFiles(folder, "*.dcm") : Array.Empty<string>();
+        Assert.True(files.Length > 0, $"no saved fuzz inputs in {folder}");
         var failures = files.Select(f => (f, Check(File.ReadAllBytes(f), out _))).Where(r => r.Item2 is not null)
             .Select(r => $"{Path.GetFileName(r.f)}: {r.Item2}").ToList();
         Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
@@ -209,8 +210,8 @@ public sealed class MutationFuzzTests
             var offsets = new List<int>();
             for (var i = 0; i + 8 <= data.Length; i++)
             {
-                var vr = (Dicom.DicomVR)((data[i + 4] << 8) | data[i + 5]);
-                if (Dicom.DicomVRInfo.IsKnown(vr) && data[i + 1] < 0x80 && (data[i] & 1) == 0) offsets.Add(i);
+                var vr = (DicomTools.DicomVR)((data[i + 4] << 8) | data[i + 5]);
+                if (DicomTools.DicomVRInfo.IsKnown(vr) && data[i + 1] < 0x80 && (data[i] & 1) == 0) offsets.Add(i);
             }
             return offsets.ToArray();
         }

@@ -2,7 +2,7 @@ using DicomTools.Imaging;
 using DicomTools.Pixels;
 using Xunit;
 
-namespace DicomTools.Tests.Rendering;
+namespace DicomTools.Tests.Imaging;
 
 /// <summary>Colour frames: RGB, YBR_FULL(_422) by PS3.3 C.7.6.3.1.2, PALETTE COLOR by C.7.6.3.1.5.</summary>
 public sealed class ColorRenderingTests
@@ -139,7 +139,7 @@ public sealed class ColorRenderingTests
     {
         // A data error (the file lacks the table), reported as the pixel-data error type the cmdlets name per frame.
         var frame = TestFrames.Color(new byte[] { 0 }, "PALETTE COLOR", samplesPerPixel: 1, red: Channel(0, 8, i => i));
-        var ex = Assert.Throws<DicomTools.Pixels.PixelDataException>(() => DisplayRenderer.Render(frame, new DisplaySettings()));
+        var ex = Assert.Throws<DicomTools.PixelDataException>(() => DisplayRenderer.Render(frame, new DisplaySettings()));
         Assert.Contains("green", ex.Message);
     }
 }

@@ -1,7 +1,7 @@
 using DicomTools.Imaging;
 using DicomTools.Pixels;
 
-namespace DicomTools.Tests.Rendering;
+namespace DicomTools.Tests.Imaging;
 
 /// <summary>Builds small frames directly (one row of samples) for the display-pipeline tests.</summary>
 internal static class TestFrames

@@ -2,7 +2,7 @@ using DicomTools.Imaging;
 using DicomTools.Pixels;
 using Xunit;
 
-namespace DicomTools.Tests.Rendering;
+namespace DicomTools.Tests.Imaging;
 
 /// <summary>Modality LUT stage (PS3.3 C.11.1) and VOI LUT Sequence (C.11.2.1.1).</summary>
 public sealed class ModalityAndVoiLutTests

@@ -1,7 +1,7 @@
 using DicomTools.Imaging;
 using Xunit;
 
-namespace DicomTools.Tests.Rendering;
+namespace DicomTools.Tests.Imaging;
 
 /// <summary>Inversion (MONOCHROME1, Presentation LUT Shape, -Invert) and automatic windows.</summary>
 public sealed class PresentationAndAutoWindowTests

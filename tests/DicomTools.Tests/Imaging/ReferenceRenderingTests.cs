@@ -7,7 +7,7 @@ using SixLabors.ImageSharp;
 using SixLabors.ImageSharp.PixelFormats;
 using Xunit;
 
-namespace DicomTools.Tests.Rendering;
+namespace DicomTools.Tests.Imaging;
 
 /// <summary>
 /// Runs pydicom once over the corpus (at test time, /usr/bin/python3) to dump frame 1's stored values and display
@@ -107,28 +107,40 @@ public sealed class PydicomFrameDump : IDisposable
                 np.ascontiguousarray(arr).astype("<" + dt).tofile(os.path.join(OUT, f + ".bin"))
                 json.dump(meta, open(os.path.join(OUT, f + ".json"), "w"))
             except Exception as e:
-                print("skip", f, type(e).__name__, str(e)[:100])
+                print(f + "\t" + type(e).__name__ + ": " + str(e)[:300].replace("\n", " "))
         """;
 
+    /// <summary>Where the dumps are, once the script ran.</summary>
     public string? Directory { get; }
-    public string? Problem { get; }
+
+    /// <summary>Why the tests skip: the corpus or a reference tool is absent (nothing else is a reason to skip).</summary>
+    public string? Absent { get; }
+
+    /// <summary>Why every test fails: the script crashed, timed out or exited non-zero.</summary>
+    public string? Failure { get; }
+
+    /// <summary>Files the script could not dump, with pydicom's error.</summary>
+    public IReadOnlyDictionary<string, string> Errors { get; } = new Dictionary<string, string>();
 
     public PydicomFrameDump()
     {
-        if (TestCorpus.Directory is null) { Problem = CorpusFacts.AbsentReason; return; }
-        const string python = "/usr/bin/python3";
-        if (!File.Exists(python)) { Problem = "/usr/bin/python3 (with pydicom, numpy) not found"; return; }
+        if (TestCorpus.Directory is null) { Absent = CorpusFacts.AbsentReason; return; }
+        if (!ReferenceTools.IsPythonInstalled("pydicom", "numpy")) { Absent = $"{ReferenceTools.Python} with pydicom and numpy is not installed"; return; }
         var dir = Path.Combine(Path.GetTempPath(), $"dicomtools-imaging-refs-{Environment.ProcessId}");
         System.IO.Directory.CreateDirectory(dir);
         var scriptPath = Path.Combine(dir, "dump.py");
         File.WriteAllText(scriptPath, Script);
-        var start = new ProcessStartInfo(python) { RedirectStandardOutput = true, RedirectStandardError = true };
+        var start = new ProcessStartInfo(ReferenceTools.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
         foreach (var arg in new[] { scriptPath, TestCorpus.Directory, dir }) start.ArgumentList.Add(arg);
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
-        process.StandardOutput.ReadToEnd();
-        if (!process.WaitForExit(600_000)) { process.Kill(true); Problem = "pydicom dump timed out"; return; }
-        if (process.ExitCode != 0) { Problem = "pydicom dump failed: " + stderr.Result; return; }
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        if (!process.WaitForExit(600_000)) { process.Kill(true); Failure = "the pydicom dump ran past 10 minutes"; return; }
+        if (process.ExitCode != 0) { Failure = $"the pydicom dump exited with {process.ExitCode}: {stderr.Result}"; return; }
+        Errors = stdout.Result.Split('\n', StringSplitOptions.RemoveEmptyEntries)
+            .Select(line => line.Split('\t', 2))
+            .Where(fields => fields.Length == 2)
+            .ToDictionary(fields => fields[0], fields => fields[1], StringComparer.Ordinal);
         Directory = dir;
     }
 
@@ -168,9 +180,19 @@ public sealed class ReferenceRenderingTests : IClassFixture<PydicomFrameDump>
     public void Rendering_matches_the_pydicom_reference(string file, string variant)
     {
         CorpusFacts.RequireCorpus();
-        Skip.If(_dump.Directory is null, _dump.Problem);
+        Skip.If(_dump.Absent is not null, _dump.Absent);
+        Assert.True(_dump.Failure is null, _dump.Failure);
         var json = Path.Combine(_dump.Directory!, file + ".json");
-        Skip.IfNot(File.Exists(json), $"pydicom could not dump {file}");
+        if (!File.Exists(json))
+        {
+            var error = _dump.Errors.GetValueOrDefault(file, "no dump and no error reported");
+            // Compressed files are decoded by gdcmconv (else dcmdjpeg / dcmdjpls) inside the script: absent, it skips.
+            foreach (var tool in new[] { "gdcmconv", "dcmdjpeg", "dcmdjpls" })
+            {
+                if (error.Contains($"'{tool}'", StringComparison.Ordinal)) ReferenceTools.RequireTool(tool);
+            }
+            Assert.Fail($"pydicom could not dump {file}: {error}");
+        }
         var png = Path.Combine(TestCorpus.Directory!, "reference", "pydicom", $"{file}__{variant}.png");
 
         var frame = FrameFromDump(file, JsonDocument.Parse(File.ReadAllText(json)).RootElement, File.ReadAllBytes(Path.ChangeExtension(json, ".bin")));

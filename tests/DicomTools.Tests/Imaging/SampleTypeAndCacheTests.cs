@@ -2,7 +2,7 @@ using DicomTools.Imaging;
 using DicomTools.Pixels;
 using Xunit;
 
-namespace DicomTools.Tests.Rendering;
+namespace DicomTools.Tests.Imaging;
 
 /// <summary>Every sample array type gives the standard's result, whichever loop (cached table, range table,
 /// per pixel) renders it.</summary>

@@ -1,7 +1,7 @@
 using DicomTools.Imaging;
 using Xunit;
 
-namespace DicomTools.Tests.Rendering;
+namespace DicomTools.Tests.Imaging;
 
 /// <summary>VOI windows against PS3.3 C.11.2.1.2 / C.11.2.1.3, values worked out by hand or by the formulas
 /// re-implemented in <see cref="Standard"/>.</summary>

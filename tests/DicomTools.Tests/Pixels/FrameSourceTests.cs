@@ -1,7 +1,6 @@
 using System.IO.Compression;
 using DicomTools.Dicom;
 using DicomTools.Pixels;
-using DicomTools.Tests.Reader;
 using Xunit;
 
 namespace DicomTools.Tests.Pixels;
@@ -51,7 +50,7 @@ public sealed class FrameSourceTests
     // ---- native ----
 
     [Fact]
-    public void NativeFramesAreConsecutiveSlices()
+    public void Native_frames_are_consecutive_slices()
     {
         var pixels = Enumerable.Range(0, 12).Select(i => (byte)(i * 10)).ToArray();
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, ImageHeader(2, 2, 3).Element(0x7FE0, 0x0010, "OB", pixels)));
@@ -67,7 +66,7 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void OneBitFramesNeedNotStartOnAByte()
+    public void One_bit_frames_need_not_start_on_a_byte()
     {
         // Two 3x3 frames = 18 bits, least significant bit first (PS3.5 8.1.1, D.2):
         // frame 0 = 1,0,1,1,0,0,1,0,1   frame 1 = 0,1,1,0,1,0,0,1,1 (starting at bit 9)
@@ -87,7 +86,7 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void TruncatedNativePixelDataGivesTheFramesItHolds()
+    public void Truncated_native_pixel_data_gives_the_frames_it_holds()
     {
         // Three 2x2 16-bit frames need 24 bytes; the file stops after 10 (the header claims 24).
         var body = ImageHeader(2, 2, 3, bitsAllocated: 16).Header(0x7FE0, 0x0010, "OW", 24).Bytes(new byte[] { 1, 0, 2, 0, 3, 0, 4, 0, 5, 0 });
@@ -101,14 +100,14 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void FileWithoutPixelDataHasNoFrames()
+    public void File_without_pixel_data_has_no_frames()
     {
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, ImageHeader(2, 2, 1)));
         Assert.Throws<PixelDataException>(() => Open(temp));
     }
 
     [Fact]
-    public void NativeFramesFromAHeaderOnlyReadAreStillLocated()
+    public void Native_frames_from_a_header_only_read_are_still_located()
     {
         var pixels = new byte[] { 1, 2, 3, 4, 5, 6, 7, 8 };
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.ExplicitLE, ImageHeader(2, 2, 2).Element(0x7FE0, 0x0010, "OB", pixels)));
@@ -118,7 +117,7 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void EncapsulatedFramesFromAHeaderOnlyReadAreRefused()
+    public void Encapsulated_frames_from_a_header_only_read_are_refused()
     {
         // Header-only reads do not walk the fragments: treating the item stream as native bytes would be garbage.
         var body = Encapsulated(ImageHeader(2, 2, 1), Array.Empty<uint>(), Fragment(1, 4, jpegStart: true));
@@ -130,7 +129,7 @@ public sealed class FrameSourceTests
     // ---- encapsulated ----
 
     [Fact]
-    public void BasicOffsetTableWithOneFragmentPerFrame()
+    public void Basic_offset_table_with_one_fragment_per_frame()
     {
         var fragments = new[] { Fragment(0xA1, 6), Fragment(0xB2, 10), Fragment(0xC3, 4) };
         var table = new[] { 0u, ItemOffset(fragments, 1), ItemOffset(fragments, 2) };
@@ -145,7 +144,7 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void EmptyBasicOffsetTableWithOneFragmentPerFrame()
+    public void Empty_basic_offset_table_with_one_fragment_per_frame()
     {
         var fragments = new[] { Fragment(0xA1, 6), Fragment(0xB2, 10), Fragment(0xC3, 4) };
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.Rle, Encapsulated(ImageHeader(2, 2, 3), Array.Empty<uint>(), fragments)));
@@ -156,7 +155,7 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void SeveralFragmentsPerFrameLocatedByTheBasicOffsetTable()
+    public void Several_fragments_per_frame_located_by_the_basic_offset_table()
     {
         // Frame 0 = fragments 0,1; frame 1 = fragments 2,3,4. No codestream markers: only the table can tell.
         var fragments = new[] { Fragment(1, 4), Fragment(2, 6), Fragment(3, 2), Fragment(4, 8), Fragment(5, 2) };
@@ -169,7 +168,7 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void SingleFrameTakesAllFragments()
+    public void Single_frame_takes_all_fragments()
     {
         var fragments = new[] { Fragment(1, 4), Fragment(2, 6), Fragment(3, 2) };
         using var temp = new TempDicomFile(DicomBytes.Part10(DicomBytes.Rle, Encapsulated(ImageHeader(2, 2, 1), Array.Empty<uint>(), fragments)));
@@ -179,7 +178,7 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void WithoutOffsetTablesJpegStartMarkersGroupFragments()
+    public void Without_offset_tables_JPEG_start_markers_group_fragments()
     {
         // Frame 0 = fragments 0,1; frame 1 = fragments 2,3,4: each frame's codestream starts with SOI (FF D8).
         var fragments = new[]
@@ -195,7 +194,7 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void ExtendedOffsetTableLocatesFrames()
+    public void Extended_offset_table_locates_frames()
     {
         // PS3.3 C.7.6.3.1.8 / PS3.5 A.4: (7FE0,0001) holds each frame's first-fragment item offset (like the Basic
         // Offset Table, but 64-bit), (7FE0,0002) each frame's length; the Basic Offset Table is then empty.
@@ -211,7 +210,7 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void ExtendedOffsetTableWinsOverAWrongBasicOffsetTable()
+    public void Extended_offset_table_wins_over_a_wrong_basic_offset_table()
     {
         var fragments = new[] { Fragment(1, 4), Fragment(2, 6), Fragment(3, 2), Fragment(4, 8) };
         var body = ImageHeader(2, 2, 2);
@@ -224,7 +223,7 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void UnusableBasicOffsetTableFallsBackToOneFragmentPerFrame()
+    public void Unusable_basic_offset_table_falls_back_to_one_fragment_per_frame()
     {
         // An offset that lands inside a fragment cannot be a frame start: the table is ignored.
         var fragments = new[] { Fragment(1, 4), Fragment(2, 6) };
@@ -236,7 +235,7 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void FewerFramesThanTheHeaderStatesIsAPixelDataException()
+    public void Fewer_frames_than_the_header_states_is_a_pixel_data_exception()
     {
         // Three frames declared, two fragments, no table and no markers this syntax can recognise.
         var fragments = new[] { Fragment(1, 4), Fragment(2, 6) };
@@ -249,7 +248,7 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void FragmentsOfADeflatedFileAreLocatedInMemoryByTheirTable()
+    public void Fragments_of_a_deflated_file_are_located_in_memory_by_their_table()
     {
         // A deflated file's fragments are kept in memory (the inflated stream cannot be revisited); the Basic Offset
         // Table still counts item headers, which the in-memory copy does not hold.
@@ -282,7 +281,7 @@ public sealed class FrameSourceTests
     }
 
     [Fact]
-    public void EncapsulatedFrameWithoutADecoderIsAPixelDataException()
+    public void Encapsulated_frame_without_a_decoder_is_a_pixel_data_exception()
     {
         var fragments = new[] { Fragment(1, 4, jpegStart: true) };
         using var temp = new TempDicomFile(DicomBytes.Part10("1.2.3.4.5.999", Encapsulated(ImageHeader(2, 2, 1), Array.Empty<uint>(), fragments)));

@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using DicomTools.Dicom;
 using DicomTools.Pixels;
-using DicomTools.Tests.Reader;
 using Xunit;
 
 namespace DicomTools.Tests.Pixels;
@@ -29,7 +28,7 @@ public sealed class LutReaderTests
     private static byte[] Le16(params ushort[] values) => new DicomBytes().Words(values);
 
     [Fact]
-    public void SixteenBitLut()
+    public void Sixteen_bit_LUT()
     {
         var lut = LutReader.FromItem(LutItem(new ushort[] { 4, 100, 16 }, Le16(0, 1000, 2000, 65535), explanation: "HU"), signedInput: false)!;
 
@@ -40,7 +39,7 @@ public sealed class LutReaderTests
     }
 
     [Fact]
-    public void FirstMappedValueIsSignedWhenTheInputIs()
+    public void First_mapped_value_is_signed_when_the_input_is()
     {
         // C.11.1.1: for signed input the second descriptor value is two's complement: 0xFC00 is -1024.
         var item = LutItem(new ushort[] { 2, 0xFC00, 16 }, Le16(5, 6));
@@ -50,7 +49,7 @@ public sealed class LutReaderTests
     }
 
     [Fact]
-    public void EntryCountZeroMeans65536()
+    public void Entry_count_zero_means_65536()
     {
         var data = Le16(Enumerable.Range(0, 65536).Select(i => (ushort)(65535 - i)).ToArray());
         var lut = LutReader.FromItem(LutItem(new ushort[] { 0, 0, 16 }, data), false)!;
@@ -61,7 +60,7 @@ public sealed class LutReaderTests
     }
 
     [Fact]
-    public void EightBitDataPackedOneEntryPerByte()
+    public void Eight_bit_data_packed_one_entry_per_byte()
     {
         // C.7.6.3.1.5: 8-bit entries are stored as 8 bits allocated, two to a 16-bit word, first in the low byte.
         var lut = LutReader.FromItem(LutItem(new ushort[] { 4, 0, 8 }, new byte[] { 10, 20, 30, 40 }), false)!;
@@ -71,7 +70,7 @@ public sealed class LutReaderTests
     }
 
     [Fact]
-    public void EightBitDataOneEntryPerWord()
+    public void Eight_bit_data_one_entry_per_word()
     {
         var lut = LutReader.FromItem(LutItem(new ushort[] { 4, 0, 8 }, Le16(10, 20, 30, 40)), false)!;
 
@@ -79,14 +78,14 @@ public sealed class LutReaderTests
     }
 
     [Fact]
-    public void LutDataLongerThanTheDescriptorIsCut()
+    public void LUT_data_longer_than_the_descriptor_is_cut()
     {
         var lut = LutReader.FromItem(LutItem(new ushort[] { 2, 0, 16 }, Le16(1, 2, 3, 4)), false)!;
         Assert.Equal(new ushort[] { 1, 2 }, lut.Entries);
     }
 
     [Fact]
-    public void LutWithoutUsableDataOrDescriptorIsAbsent()
+    public void LUT_without_usable_data_or_descriptor_is_absent()
     {
         Assert.Null(LutReader.FromItem(LutItem(new ushort[] { 2, 0, 16 }, Array.Empty<byte>()), false));
         var noDescriptor = new DicomBytes().Sequence(0x0028, 0x3000, false, items => items.Item(false, item => item.Element(0x0028, 0x3006, "OW", Le16(1, 2))));
@@ -108,7 +107,7 @@ public sealed class LutReaderTests
     }
 
     [Fact]
-    public void PaletteFromNormalData()
+    public void Palette_from_normal_data()
     {
         var ds = PaletteDataset(b => b
             .Element(0x0028, 0x1101, "US", b.Words(3, 0, 16))
@@ -123,7 +122,7 @@ public sealed class LutReaderTests
     }
 
     [Fact]
-    public void PaletteFromSegmentedData()
+    public void Palette_from_segmented_data()
     {
         // Discrete 10,20,30 then linear to 70 in 4 steps: 40,50,60,70.
         var ds = PaletteDataset(b => b
@@ -137,14 +136,14 @@ public sealed class LutReaderTests
     }
 
     [Fact]
-    public void DiscreteSegment()
+    public void Discrete_segment()
     {
         // C.7.9.2.1: opcode 0, length n, then n entries as they are.
         Assert.Equal(new ushort[] { 5, 65535, 0 }, LutReader.ExpandSegmented(new ushort[] { 0, 3, 5, 65535, 0 }, 100));
     }
 
     [Fact]
-    public void LinearSegmentRampsFromThePreviousValue()
+    public void Linear_segment_ramps_from_the_previous_value()
     {
         // C.7.9.2.2: opcode 1, length n, end value y1: n entries from the previous entry y0 to y1, y0 not repeated.
         Assert.Equal(new ushort[] { 100, 75, 50, 25, 0 }, LutReader.ExpandSegmented(new ushort[] { 0, 1, 100, 1, 4, 0 }, 100));
@@ -152,7 +151,7 @@ public sealed class LutReaderTests
     }
 
     [Fact]
-    public void IndirectSegmentReplaysEarlierSegments()
+    public void Indirect_segment_replays_earlier_segments()
     {
         // C.7.9.2.3: opcode 2, count of segments to copy, then the byte offset (low word first) of the first one.
         // Segments: [0] discrete 5,6 (words 0-3)  [1] linear 2 steps to 10 -> 8,10 (words 4-6)
@@ -166,13 +165,13 @@ public sealed class LutReaderTests
     }
 
     [Fact]
-    public void SegmentedOutputStopsAtTheEntryCount()
+    public void Segmented_output_stops_at_the_entry_count()
     {
         Assert.Equal(new ushort[] { 1, 2, 3 }, LutReader.ExpandSegmented(new ushort[] { 0, 5, 1, 2, 3, 4, 5, 1, 100, 9 }, 3));
     }
 
     [Fact]
-    public void HostileSegmentsAreRefused()
+    public void Hostile_segments_are_refused()
     {
         // An indirect segment that points at itself would replay itself forever.
         Assert.Throws<PixelDataException>(() => LutReader.ExpandSegmented(new ushort[] { 0, 1, 5, 2, 1, 6, 0 }, 100));
@@ -184,7 +183,7 @@ public sealed class LutReaderTests
     }
 
     [Fact]
-    public void IndirectSegmentsCannotMultiplyTheWork()
+    public void Indirect_segments_cannot_multiply_the_work()
     {
         // 65 535 empty discrete segments, then 200 000 indirect segments each asking to replay all of them: output
         // stays empty (so the entry cap never stops it), and unbounded replay would be 13 billion segment steps.
@@ -212,7 +211,7 @@ public sealed class LutReaderTests
     }
 
     [Fact]
-    public void PaletteDescriptorFirstMappedValueForSignedInput()
+    public void Palette_descriptor_first_mapped_value_for_signed_input()
     {
         var ds = PaletteDataset(b => b
             .Element(0x0028, 0x1101, "US", b.Words(2, 0xFF80, 8))

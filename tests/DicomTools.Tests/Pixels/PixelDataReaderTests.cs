@@ -1,6 +1,5 @@
 using DicomTools.Dicom;
 using DicomTools.Pixels;
-using DicomTools.Tests.Reader;
 using Xunit;
 
 namespace DicomTools.Tests.Pixels;
@@ -15,7 +14,7 @@ public sealed class PixelDataReaderTests
     private static PixelDataReader Open(TempDicomFile temp) => PixelDataReader.Open(temp.Open());
 
     [Fact]
-    public void SignedTwelveBitFramesWithPerFrameWindows()
+    public void Signed_twelve_bit_frames_with_per_frame_windows()
     {
         var body = new DicomBytes()
             .Text(0x0008, 0x0018, "UI", "1.2.3.9")
@@ -61,7 +60,7 @@ public sealed class PixelDataReaderTests
     }
 
     [Fact]
-    public void UnpairedWindowValuesAndHalfARescaleAreIgnored()
+    public void Unpaired_window_values_and_half_a_rescale_are_ignored()
     {
         var body = new DicomBytes()
             .US(0x0028, 0x0010, 1).US(0x0028, 0x0011, 1).US(0x0028, 0x0100, 8)
@@ -81,7 +80,7 @@ public sealed class PixelDataReaderTests
     }
 
     [Fact]
-    public void BigEndianFileSamples()
+    public void Big_endian_file_samples()
     {
         var body = new DicomBytes(bigEndian: true)
             .US(0x0028, 0x0010, 1).US(0x0028, 0x0011, 2).US(0x0028, 0x0100, 16).US(0x0028, 0x0101, 16)
@@ -93,7 +92,7 @@ public sealed class PixelDataReaderTests
     }
 
     [Fact]
-    public void HighBitFromTheHeader()
+    public void High_bit_from_the_header()
     {
         var body = new DicomBytes()
             .US(0x0028, 0x0010, 1).US(0x0028, 0x0011, 2).US(0x0028, 0x0100, 16).US(0x0028, 0x0101, 12).US(0x0028, 0x0102, 15);
@@ -105,7 +104,7 @@ public sealed class PixelDataReaderTests
     }
 
     [Fact]
-    public void PlanarRgbFile()
+    public void Planar_RGB_file()
     {
         var body = new DicomBytes()
             .US(0x0028, 0x0002, 3).Text(0x0028, 0x0004, "CS", "RGB").US(0x0028, 0x0006, 1)
@@ -121,7 +120,7 @@ public sealed class PixelDataReaderTests
     }
 
     [Fact]
-    public void NativeYbrFull422FileTakesTwoThirdsOfTheFullSize()
+    public void Native_YBR_full_422_file_takes_two_thirds_of_the_full_size()
     {
         // Two 2x2 frames: each 2 pixels x 2 rows x (Y, Y, Cb, Cr) = 8 bytes, not 12.
         var body = new DicomBytes()
@@ -138,7 +137,7 @@ public sealed class PixelDataReaderTests
     }
 
     [Fact]
-    public void FloatPixelDataFile()
+    public void Float_pixel_data_file()
     {
         var body = new DicomBytes().US(0x0028, 0x0010, 1).US(0x0028, 0x0011, 2);
         body.Element(0x7FE0, 0x0008, "OF", body.DWords(BitConverter.SingleToUInt32Bits(0.25f), BitConverter.SingleToUInt32Bits(-8f)));
@@ -149,7 +148,7 @@ public sealed class PixelDataReaderTests
     }
 
     [Fact]
-    public void LookupTablesReachThePixelData()
+    public void Lookup_tables_reach_the_pixel_data()
     {
         var body = new DicomBytes()
             .US(0x0028, 0x0010, 1).US(0x0028, 0x0011, 1).US(0x0028, 0x0100, 16).US(0x0028, 0x0101, 16).US(0x0028, 0x0103, 0)
@@ -173,7 +172,7 @@ public sealed class PixelDataReaderTests
     }
 
     [Fact]
-    public void VoiLutFirstMappedValueIsSignedWhenRescaleMakesModalityValuesNegative()
+    public void VOI_LUT_first_mapped_value_is_signed_when_rescale_makes_modality_values_negative()
     {
         var body = new DicomBytes()
             .US(0x0028, 0x0010, 1).US(0x0028, 0x0011, 1).US(0x0028, 0x0100, 16).US(0x0028, 0x0101, 16).US(0x0028, 0x0103, 0)
@@ -189,7 +188,7 @@ public sealed class PixelDataReaderTests
     }
 
     [Fact]
-    public void SegmentedPaletteReachesThePixelData()
+    public void Segmented_palette_reaches_the_pixel_data()
     {
         var body = new DicomBytes()
             .Text(0x0028, 0x0004, "CS", "PALETTE COLOR")

@@ -1,6 +1,5 @@
 using DicomTools.Dicom;
 using DicomTools.Pixels;
-using DicomTools.Tests.Reader;
 using Xunit;
 
 namespace DicomTools.Tests.Pixels;
@@ -16,7 +15,7 @@ public sealed class PixelGeometryTests
     }
 
     [Fact]
-    public void GeometryFromTheImagePixelModule()
+    public void Geometry_from_the_image_pixel_module()
     {
         var ds = Dataset(b => b.US(0x0028, 0x0002, 3).Text(0x0028, 0x0004, "CS", "rgb").US(0x0028, 0x0006, 1)
             .US(0x0028, 0x0010, 4).US(0x0028, 0x0011, 5).US(0x0028, 0x0100, 16).US(0x0028, 0x0101, 12).US(0x0028, 0x0103, 1));
@@ -35,7 +34,7 @@ public sealed class PixelGeometryTests
     }
 
     [Fact]
-    public void AbsentAttributesTakeTheirDefaults()
+    public void Absent_attributes_take_their_defaults()
     {
         var grey = PixelGeometry.FromDataset(Dataset(b => b.US(0x0028, 0x0010, 2).US(0x0028, 0x0011, 2).US(0x0028, 0x0100, 8)), DicomTag.PixelData);
         Assert.Equal(1, grey.SamplesPerPixel);
@@ -51,7 +50,7 @@ public sealed class PixelGeometryTests
     [Theory]
     [InlineData(0x0008, 32)]
     [InlineData(0x0009, 64)]
-    public void FloatPixelDataHasItsOwnSampleSize(ushort element, int bits)
+    public void Float_pixel_data_has_its_own_sample_size(ushort element, int bits)
     {
         // PS3.3 C.7.6.24: Float Pixel Data is 32-bit, Double Float Pixel Data 64-bit, whatever Bits Allocated says.
         var ds = Dataset(b => b.US(0x0028, 0x0010, 2).US(0x0028, 0x0011, 2).US(0x0028, 0x0100, 16).US(0x0028, 0x0103, 1));
@@ -80,7 +79,7 @@ public sealed class PixelGeometryTests
 
     [Theory]
     [MemberData(nameof(Impossible))]
-    public void ImpossibleGeometryIsAPixelDataException(string what)
+    public void Impossible_geometry_is_a_pixel_data_exception(string what)
     {
         var ds = Dataset(ImpossibleHeaders[what]);
         var before = GC.GetAllocatedBytesForCurrentThread();
@@ -95,7 +94,7 @@ public sealed class PixelGeometryTests
     [InlineData(15, 15)]      // sample in bits 4..15
     [InlineData(5, 11)]       // below Bits Stored - 1 is impossible: the sample would not fit
     [InlineData(16, 11)]      // outside the 16-bit cell
-    public void HighBit(int? stored, int expected)
+    public void High_bit(int? stored, int expected)
     {
         var ds = Dataset(b =>
         {
@@ -112,7 +111,7 @@ public sealed class PixelGeometryTests
     [InlineData("0", 1)]
     [InlineData("1A", 1)]
     [InlineData("-3", 1)]
-    public void NumberOfFrames(string? stored, int expected)
+    public void Number_of_frames(string? stored, int expected)
     {
         var ds = Dataset(b => { if (stored is not null) b.Text(0x0028, 0x0008, "IS", stored); });
 

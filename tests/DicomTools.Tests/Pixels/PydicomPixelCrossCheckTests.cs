@@ -58,7 +58,7 @@ for path in sys.argv[1:]:
 """;
 
     [SkippableFact]
-    public void NativeCorpusFramesUnpackAsPydicomUnpacksThem()
+    public void Native_corpus_frames_unpack_as_pydicom_unpacks_them()
     {
         CorpusFacts.RequireCorpus();
         PydicomScript.RequirePython();

@@ -33,7 +33,7 @@ public sealed class SampleUnpackerTests
     }
 
     [Fact]
-    public void OneBitPixelsAreLeastSignificantBitFirst()
+    public void One_bit_pixels_are_least_significant_bit_first()
     {
         // 0xB1 = 1011 0001: pixel 0 is bit 0 (1), pixel 7 is bit 7 (1).
         var pixels = SampleUnpacker.Unpack(new byte[] { 0xB1 }, Grey(2, 4, 1, 1, false), Layout(0));
@@ -42,7 +42,7 @@ public sealed class SampleUnpackerTests
     }
 
     [Fact]
-    public void OneBitPixelsFromABitOffset()
+    public void One_bit_pixels_from_a_bit_offset()
     {
         // Bits 3..11 of 0xB1 0x0E: bit3..7 of 0xB1 = 0,1,1,0,1; bits 0..3 of 0x0E = 0,1,1,1.
         var pixels = SampleUnpacker.Unpack(new byte[] { 0xB1, 0x0E }, Grey(3, 3, 1, 1, false), Layout(0, bitOffset: 3));
@@ -51,13 +51,13 @@ public sealed class SampleUnpackerTests
     }
 
     [Fact]
-    public void EightBitUnsignedIsAsStored()
+    public void Eight_bit_unsigned_is_as_stored()
     {
         Assert.Equal(new byte[] { 0, 127, 128, 255 }, SampleUnpacker.Unpack(new byte[] { 0, 127, 128, 255 }, Grey(2, 2, 8, 8, false), Layout(7)));
     }
 
     [Fact]
-    public void EightBitSignedIsTwosComplement()
+    public void Eight_bit_signed_is_twos_complement()
     {
         var pixels = SampleUnpacker.Unpack(new byte[] { 0x00, 0x7F, 0x80, 0xFF }, Grey(2, 2, 8, 8, true), Layout(7));
 
@@ -65,7 +65,7 @@ public sealed class SampleUnpackerTests
     }
 
     [Fact]
-    public void EightBitWithFewerBitsStoredIgnoresBitsAboveTheHighBit()
+    public void Eight_bit_with_fewer_bits_stored_ignores_bits_above_the_high_bit()
     {
         // Bits Stored 4, High Bit 3: only the low nibble is the sample.
         Assert.Equal(new byte[] { 5, 15, 0, 7 }, SampleUnpacker.Unpack(new byte[] { 0xF5, 0x0F, 0xA0, 0x77 }, Grey(2, 2, 8, 4, false), Layout(3)));
@@ -74,7 +74,7 @@ public sealed class SampleUnpackerTests
     }
 
     [Fact]
-    public void SixteenBitWithTwelveStoredMasksGarbageAboveTheHighBit()
+    public void Sixteen_bit_with_twelve_stored_masks_garbage_above_the_high_bit()
     {
         var unsigned = SampleUnpacker.Unpack(Le16(0xF123, 0x0FFF, 0x8000, 0x0001), Grey(2, 2, 16, 12, false), Layout(11));
         Assert.Equal(new ushort[] { 0x123, 0xFFF, 0x000, 0x001 }, unsigned);
@@ -85,7 +85,7 @@ public sealed class SampleUnpackerTests
     }
 
     [Fact]
-    public void HighBitAboveBitsStoredShiftsTheSampleDown()
+    public void High_bit_above_bits_stored_shifts_the_sample_down()
     {
         // Bits Stored 12, High Bit 15: the sample occupies bits 4..15 (PS3.5 D.1 allows any High Bit position).
         var unsigned = SampleUnpacker.Unpack(Le16(0xFFF0, 0x123F, 0x0010, 0x000F), Grey(2, 2, 16, 12, false), Layout(15));
@@ -96,14 +96,14 @@ public sealed class SampleUnpackerTests
     }
 
     [Fact]
-    public void SixteenBitFull()
+    public void Sixteen_bit_full()
     {
         Assert.Equal(new ushort[] { 0, 0xFFFF }, SampleUnpacker.Unpack(Le16(0, 0xFFFF), Grey(1, 2, 16, 16, false), Layout(15)));
         Assert.Equal(new short[] { -32768, -1 }, SampleUnpacker.Unpack(Le16(0x8000, 0xFFFF), Grey(1, 2, 16, 16, true), Layout(15)));
     }
 
     [Fact]
-    public void SixteenBitBigEndian()
+    public void Sixteen_bit_big_endian()
     {
         var pixels = SampleUnpacker.Unpack(new byte[] { 0x01, 0x02, 0xFF, 0xFE }, Grey(1, 2, 16, 16, false), Layout(15, bigEndian: true));
 
@@ -111,7 +111,7 @@ public sealed class SampleUnpackerTests
     }
 
     [Fact]
-    public void ThirtyTwoBit()
+    public void Thirty_two_bit()
     {
         Assert.Equal(new uint[] { 0xFFFFFFFF, 1 }, SampleUnpacker.Unpack(Le32(0xFFFFFFFF, 1), Grey(1, 2, 32, 32, false), Layout(31)));
         Assert.Equal(new[] { -1, int.MinValue }, SampleUnpacker.Unpack(Le32(0xFFFFFFFF, 0x80000000), Grey(1, 2, 32, 32, true), Layout(31)));
@@ -122,7 +122,7 @@ public sealed class SampleUnpackerTests
     }
 
     [Fact]
-    public void PlanarConfigurationOneIsInterleaved()
+    public void Planar_configuration_one_is_interleaved()
     {
         // PS3.3 C.7.6.3.1.3: planar 1 stores all red, then all green, then all blue.
         var rgb = new FrameGeometry(1, 2, 3, 8, 8, false, "RGB", 1);
@@ -132,7 +132,7 @@ public sealed class SampleUnpackerTests
     }
 
     [Fact]
-    public void PlanarConfigurationOneSixteenBit()
+    public void Planar_configuration_one_sixteen_bit()
     {
         var rgb = new FrameGeometry(1, 2, 3, 16, 16, false, "RGB", 1);
         var pixels = SampleUnpacker.Unpack(Le16(100, 101, 200, 201, 300, 301), rgb, Layout(15, planar: true));
@@ -141,14 +141,14 @@ public sealed class SampleUnpackerTests
     }
 
     [Fact]
-    public void InterleavedColourIsAsStored()
+    public void Interleaved_colour_is_as_stored()
     {
         var rgb = new FrameGeometry(1, 2, 3, 8, 8, false, "RGB", 0);
         Assert.Equal(new byte[] { 1, 2, 3, 4, 5, 6 }, SampleUnpacker.Unpack(new byte[] { 1, 2, 3, 4, 5, 6 }, rgb, Layout(7)));
     }
 
     [Fact]
-    public void NativeYbrFull422IsExpandedToOneTriplePerPixel()
+    public void Native_YBR_full_422_is_expanded_to_one_triple_per_pixel()
     {
         // PS3.3 C.7.6.3.1.2: two pixels share one Cb and one Cr, stored Y1 Y2 Cb Cr.
         var ybr = new FrameGeometry(2, 2, 3, 8, 8, false, "YBR_FULL_422", 0);
@@ -160,7 +160,7 @@ public sealed class SampleUnpackerTests
     }
 
     [Fact]
-    public void FloatAndDoubleSamples()
+    public void Float_and_double_samples()
     {
         var floats = new byte[8];
         BinaryPrimitives.WriteSingleLittleEndian(floats, 1.5f);
@@ -179,7 +179,7 @@ public sealed class SampleUnpackerTests
     }
 
     [Fact]
-    public void UnsupportedBitsAllocatedIsAPixelDataException()
+    public void Unsupported_bits_allocated_is_a_pixel_data_exception()
     {
         Assert.Throws<PixelDataException>(() => SampleUnpacker.Unpack(new byte[4], Grey(1, 1, 4, 4, false), Layout(3)));
     }

@@ -15,7 +15,7 @@ namespace DicomTools.Codecs.Deflate;
 /// decompression bomb cannot grow memory; output beyond the frame (an encoder's padding) is never produced. A stream
 /// that ends before filling the frame is a <see cref="CodecException"/>.
 /// </remarks>
-public sealed class DeflatedFrameDecoder : IFrameDecoder
+internal sealed class DeflatedFrameDecoder : IFrameDecoder
 {
     public string Name => "Deflated Image Frame Compression";
 

@@ -20,7 +20,7 @@ namespace DicomTools.Codecs.Jpeg;
 /// 3-component colour frame (whether converted here or stored as RGB), otherwise the header's Photometric
 /// Interpretation. A lossless (SOF3) codestream is handed to <see cref="JpegLosslessDecoder"/>.
 /// </summary>
-public sealed class JpegDctDecoder : IFrameDecoder
+internal sealed class JpegDctDecoder : IFrameDecoder
 {
     private const string CodecName = "JPEG";
 

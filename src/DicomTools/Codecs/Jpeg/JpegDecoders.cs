@@ -5,7 +5,7 @@ namespace DicomTools.Codecs.Jpeg;
 /// Each also accepts the other kind of codestream (a lossless codestream under a lossy transfer syntax or the
 /// reverse) and hands it to the other's instance here, so a mislabelled file still decodes.
 /// </summary>
-public static class JpegDecoders
+internal static class JpegDecoders
 {
     public static JpegDctDecoder Dct { get; } = new();
 

@@ -18,7 +18,7 @@ namespace DicomTools.Codecs.Jpeg;
 /// returned. A codestream that turns out to be DCT-based (a mislabelled transfer syntax) is handed to
 /// <see cref="JpegDctDecoder"/>.
 /// </summary>
-public sealed class JpegLosslessDecoder : IFrameDecoder
+internal sealed class JpegLosslessDecoder : IFrameDecoder
 {
     private const string CodecName = "JPEG Lossless";
 

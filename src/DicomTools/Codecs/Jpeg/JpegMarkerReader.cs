@@ -77,7 +77,7 @@ internal ref struct JpegMarkerReader
         if (_data.Length < 2 || _data[0] != 0xFF || _data[1] != JpegMarker.StartOfImage)
             throw Fail(0, _data.Length < 2
                 ? $"codestream of {_data.Length} bytes is too short to hold an SOI marker"
-                : $"codestream does not start with an SOI marker (starts 0x{_data[0]:X2}{(_data.Length > 1 ? _data[1].ToString("X2") : "")})");
+                : $"codestream does not start with an SOI marker (starts 0x{_data[0]:X2}{(_data.Length > 1 ? _data[1].ToString("X2", System.Globalization.CultureInfo.InvariantCulture) : "")})");
         Position = 2;
     }
 

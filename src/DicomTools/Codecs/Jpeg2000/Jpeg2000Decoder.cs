@@ -24,7 +24,7 @@ namespace DicomTools.Codecs.Jpeg2000;
 /// <para>Colour: when the codestream applied a multiple-component transform (RCT or ICT), OpenJPEG has inverted it,
 /// so a YBR_RCT / YBR_ICT header yields "RGB"; every other header value is returned unchanged.</para>
 /// </remarks>
-public sealed unsafe class Jpeg2000Decoder : IFrameDecoder
+internal sealed unsafe class Jpeg2000Decoder : IFrameDecoder
 {
     /// <summary>OpenJPEG's own chunk size; smaller frames get a buffer of their size.</summary>
     private const int MaxStreamBuffer = 1 << 20;

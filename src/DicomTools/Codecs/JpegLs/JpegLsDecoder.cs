@@ -18,7 +18,7 @@ namespace DicomTools.Codecs.JpegLs;
 /// sign-extended downstream from the header's High Bit). The output size is checked against CharLS's own
 /// computation before it is asked to write, and it is handed the exact buffer length.
 /// </remarks>
-public sealed class JpegLsDecoder : IFrameDecoder
+internal sealed class JpegLsDecoder : IFrameDecoder
 {
     private readonly NativeCodecLibrary _library;
 

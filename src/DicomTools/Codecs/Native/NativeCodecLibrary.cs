@@ -97,16 +97,16 @@ internal static class NativeLibraries
         if (OperatingSystem.IsWindows())
         {
             var archName = RuntimeInformation.ProcessArchitecture == Architecture.X86 ? "charls-2-x86.dll" : "charls-2-x64.dll";
-            return new(purpose, name, new[] { archName, "charls.dll" },
+            return new(purpose, name, [archName, "charls.dll"],
                 "`vcpkg install charls` and put charls-2-x64.dll beside DicomTools.dll or on PATH");
         }
         if (OperatingSystem.IsMacOS())
         {
             return new(purpose, name,
-                new[] { "libcharls.2.dylib", "libcharls.dylib", "/opt/homebrew/lib/libcharls.2.dylib", "/usr/local/lib/libcharls.2.dylib" },
+                ["libcharls.2.dylib", "libcharls.dylib", "/opt/homebrew/lib/libcharls.2.dylib", "/usr/local/lib/libcharls.2.dylib"],
                 "`brew install charls`");
         }
-        return new(purpose, name, new[] { "libcharls.so.2", "libcharls.so" }, "`apt-get install libcharls2`");
+        return new(purpose, name, ["libcharls.so.2", "libcharls.so"], "`apt-get install libcharls2`");
     }
 
     private static NativeCodecLibrary CreateOpenJpeg()
@@ -114,15 +114,15 @@ internal static class NativeLibraries
         const string purpose = "JPEG 2000 decoding", name = "OpenJPEG";
         if (OperatingSystem.IsWindows())
         {
-            return new(purpose, name, new[] { "openjp2.dll" },
+            return new(purpose, name, ["openjp2.dll"],
                 "`vcpkg install openjpeg` (or the OpenJPEG release zip) and put openjp2.dll beside DicomTools.dll or on PATH");
         }
         if (OperatingSystem.IsMacOS())
         {
             return new(purpose, name,
-                new[] { "libopenjp2.7.dylib", "libopenjp2.dylib", "/opt/homebrew/lib/libopenjp2.7.dylib", "/usr/local/lib/libopenjp2.7.dylib" },
+                ["libopenjp2.7.dylib", "libopenjp2.dylib", "/opt/homebrew/lib/libopenjp2.7.dylib", "/usr/local/lib/libopenjp2.7.dylib"],
                 "`brew install openjpeg`");
         }
-        return new(purpose, name, new[] { "libopenjp2.so.7", "libopenjp2.so" }, "`apt-get install libopenjp2-7`");
+        return new(purpose, name, ["libopenjp2.so.7", "libopenjp2.so"], "`apt-get install libopenjp2-7`");
     }
 }

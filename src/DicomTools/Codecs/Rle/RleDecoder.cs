@@ -18,7 +18,7 @@ namespace DicomTools.Codecs.Rle;
 /// of decoded RLE segment data doesn't match") both refuse it rather than zero-fill. RLE does no colour transform,
 /// so the header's photometric interpretation is returned unchanged (YBR_FULL stays YBR_FULL).
 /// </remarks>
-public sealed class RleDecoder : IFrameDecoder
+internal sealed class RleDecoder : IFrameDecoder
 {
     private const int HeaderLength = 64;
     private const int MaxSegments = 15;
