@@ -7,7 +7,8 @@
       Build  (default) Release build, staged as an importable module in out/DicomTools.
       Test   Build, then the C# unit tests and the Pester tests; ends with one line "N passed, M failed, K skipped".
       Demo   Build, write a synthetic CT phantom with the project's own writer, render it twice, print the PNGs.
-      Bench  Throughput and memory of the full pipeline and of header scans (against pydicom when installed).
+      Bench  Whole-process speed and memory of each job beside its peer (bare shell, pydicom, DCMTK, GDCM): one
+             table, raw runs kept in out/bench/runs; -Baseline out/bench/latest.json flags jobs 10% slower; -Quick.
       Fuzz   A longer run of the mutation fuzzer than the one inside Test.
     Needs only the .NET SDK: run it as `dotnet tool restore && dotnet pwsh ./build.ps1 <Task>`.
 #>
@@ -18,7 +19,13 @@ param(
     [string]$Task = 'Build',
 
     [ValidateSet('Release', 'Debug')]
-    [string]$Configuration = 'Release'
+    [string]$Configuration = 'Release',
+
+    # Bench: a latest.json of an earlier run; jobs more than 10% slower than in it are flagged.
+    [string]$Baseline,
+
+    # Bench: fewer runs and smaller inputs, for a quick look (figures for the README come from a full run).
+    [switch]$Quick
 )
 
 $ErrorActionPreference = 'Stop'
@@ -48,20 +55,40 @@ function Invoke-ChildPwsh {
 }
 
 function Invoke-Build {
+    # Two builds side by side: net8.0 for PowerShell 7.4/7.5, net10.0 for 7.6 and later,
+    # precompiled (ReadyToRun) for this platform so a new shell's first command spends little time in the JIT.
+    # DicomTools.psm1 loads the one that matches the running .NET.
     Write-Host "==> Building DicomTools ($Configuration)"
-    $publish = Join-Path $Root "out/publish"
-    Invoke-Native dotnet @('publish', (Join-Path $Root 'src/DicomTools/DicomTools.csproj'), '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
+    $project = Join-Path $Root 'src/DicomTools/DicomTools.csproj'
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
-    Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $ModuleOut
-    Copy-Item (Join-Path $publish 'DicomTools.deps.json') $ModuleOut
-    Copy-Item (Join-Path $Root 'DicomTools.psd1') $ModuleOut
-    Copy-Item (Join-Path $Root 'src/DicomTools/DicomTools.format.ps1xml') $ModuleOut
-    $help = Join-Path $Root 'docs/help'
-    if (Test-Path $help) {
-        & (Join-Path $Root 'tools/help/ConvertTo-Maml.ps1') -MarkdownFolder $help -OutputFile (Join-Path $ModuleOut 'en-US/DicomTools.dll-Help.xml')
+    $helpXml = Join-Path $Root 'out/help/DicomTools.dll-Help.xml'
+    & (Join-Path $Root 'tools/help/ConvertTo-Maml.ps1') -MarkdownFolder (Join-Path $Root 'docs/help') -OutputFile $helpXml
+    foreach ($framework in 'net8.0', 'net10.0') {
+        $publish = Join-Path $Root "out/publish/$framework"
+        if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+        $arguments = @('publish', $project, '-c', $Configuration, '-f', $framework, '-o', $publish, '--nologo', '-v', 'quiet')
+        $rid = Get-ReadyToRunRuntime
+        if ($framework -eq 'net10.0' -and $rid) { $arguments += @('-r', $rid, '--self-contained', 'false', '-p:PublishReadyToRun=true') }
+        Invoke-Native dotnet $arguments
+        $target = Join-Path $ModuleOut $framework
+        New-Item -ItemType Directory -Path $target | Out-Null
+        Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $target
     }
+    # One copy of the help, in the module's own folder, where PowerShell looks for the cmdlets' help first.
+    New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'en-US') | Out-Null
+    Copy-Item $helpXml (Join-Path $ModuleOut 'en-US')
+    Copy-Item (Join-Path $Root 'DicomTools.psd1'), (Join-Path $Root 'DicomTools.psm1') $ModuleOut
+    Copy-Item (Join-Path $Root 'src/DicomTools/DicomTools.format.ps1xml') $ModuleOut
     Write-Host "Module staged at $ModuleOut"
+}
+
+function Get-ReadyToRunRuntime {
+    # The runtime identifier to precompile for, when crossgen supports this machine; otherwise the build stays IL
+    # and is compiled by the JIT at run time, as before.
+    $rid = [System.Runtime.InteropServices.RuntimeInformation]::RuntimeIdentifier
+    if ($rid -in 'linux-x64', 'linux-arm64', 'win-x64', 'win-arm64', 'osx-x64', 'osx-arm64') { return $rid }
+    return $null
 }
 
 function Install-TestPrerequisites {
@@ -178,7 +205,10 @@ function Invoke-Demo {
 
 function Invoke-Bench {
     Invoke-Build
-    Invoke-ChildPwsh @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/bench/Bench.ps1'), '-ModulePath', "$ModuleOut/DicomTools.psd1", '-WorkDirectory', (Join-Path $Root 'out/bench'))
+    $arguments = @('-NoProfile', '-NonInteractive', '-File', (Join-Path $Root 'tools/bench/Bench.ps1'), '-ModulePath', "$ModuleOut/DicomTools.psd1", '-WorkDirectory', (Join-Path $Root 'out/bench'))
+    if ($Baseline) { $arguments += @('-Baseline', (Resolve-Path $Baseline).Path) }
+    if ($Quick) { $arguments += '-Quick' }
+    Invoke-ChildPwsh $arguments
     if ($LASTEXITCODE -ne 0) { exit $LASTEXITCODE }
 }
 

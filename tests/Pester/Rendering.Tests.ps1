@@ -57,7 +57,8 @@ BeforeDiscovery {
 BeforeAll {
     . $PSScriptRoot/TestSetup.ps1
     Import-Module $ModulePath -Force
-    $imageSharp = Join-Path (Split-Path $ModulePath) 'SixLabors.ImageSharp.dll'
+    # Beside the DicomTools.dll the module loaded (its net8.0 or net10.0 folder).
+    $imageSharp = Join-Path (Split-Path (Get-Command Get-DicomInfo).ImplementingType.Assembly.Location) 'SixLabors.ImageSharp.dll'
     if (-not ('DicomToolsTests.PngDiff' -as [type])) {
         Add-Type -Path $imageSharp
         # CS1701: ImageSharp was built against an older System.Runtime; the unification is harmless.

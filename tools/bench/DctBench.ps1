@@ -35,7 +35,7 @@ foreach ($e in $encodings) {
     $one = Join-Path $WorkDirectory "$($e.File)-1.dcm"
     if (-not (Test-Path $path)) { & dcmcjpeg @($e.Options) $native $path; if ($LASTEXITCODE) { throw "dcmcjpeg $($e.Options) failed" } }
     if (-not (Test-Path $one)) { & dcmcjpeg @($e.Options) $nativeSingle $one; if ($LASTEXITCODE) { throw "dcmcjpeg $($e.Options) failed" } }
-    Write-Host "(e) DCT decode $($e.Name)"
+    Write-Host "(d) DCT decode $($e.Name)"
 
     $timing = Join-Path $WorkDirectory 'timing.txt'
     $script = @"
@@ -64,6 +64,6 @@ Import-Module '$ModulePath'
     }
     $theirs = ((& $median $path) - (& $median $one)) / ($Frames - 1)
     $ratio = $ours / [Math]::Max($theirs, 1e-6)
-    $Results.Add([pscustomobject]@{ Job = "(e) DCT decode $($e.Name), $Frames x 512x512"; Tool = 'DicomTools'; Seconds = $ours * $Frames; PerSecond = 1 / $ours; MBps = $null; PeakMB = $null; Note = ('{0:0.00} ms/frame, {1:0.00}x dcmdjpeg' -f (1000 * $ours), $ratio) })
-    $Results.Add([pscustomobject]@{ Job = "(e) DCT decode $($e.Name), $Frames x 512x512"; Tool = 'dcmdjpeg'; Seconds = $theirs * $Frames; PerSecond = 1 / $theirs; MBps = $null; PeakMB = $null; Note = ('{0:0.00} ms/frame (start-up and writing subtracted)' -f (1000 * $theirs)) })
+    $Results.Add([pscustomobject]@{ Job = "(d) DCT decode $($e.Name), $Frames x 512x512"; Tool = 'DicomTools'; Seconds = $ours * $Frames; PerSecond = 1 / $ours; MBps = $null; PeakMB = $null; Note = ('{0:0.00} ms/frame, {1:0.00}x dcmdjpeg' -f (1000 * $ours), $ratio) })
+    $Results.Add([pscustomobject]@{ Job = "(d) DCT decode $($e.Name), $Frames x 512x512"; Tool = 'dcmdjpeg'; Seconds = $theirs * $Frames; PerSecond = 1 / $theirs; MBps = $null; PeakMB = $null; Note = ('{0:0.00} ms/frame (start-up and writing subtracted)' -f (1000 * $theirs)) })
 }

@@ -39,7 +39,7 @@ internal static class Grey16TiffWriter
                 int firstRow = strip * rowsPerStrip;
                 int rows = Math.Min(rowsPerStrip, height - firstRow);
                 Stream target = compress
-                    ? new ZLibStream(strips, ToSystemLevel(compressionLevel), leaveOpen: true)
+                    ? ZLibLevels.Create(strips, compressionLevel)
                     : strips;
                 for (int y = firstRow; y < firstRow + rows; y++)
                 {
@@ -158,13 +158,4 @@ internal static class Grey16TiffWriter
         for (int x = row.Length - 1; x > 0; x--)
             row[x] = (ushort)(row[x] - row[x - 1]);
     }
-
-    // System.IO.Compression offers four levels, not ten: group the 0-9 scale the way zlib's own speed/size
-    // trade-off falls (1-3 fast matching, 4-7 lazy matching, 8-9 exhaustive).
-    private static CompressionLevel ToSystemLevel(int level) => level switch
-    {
-        <= 3 => CompressionLevel.Fastest,
-        <= 7 => CompressionLevel.Optimal,
-        _ => CompressionLevel.SmallestSize,
-    };
 }

@@ -65,7 +65,7 @@ internal static class PngWriter
         var filtered = ArrayPool<byte>.Shared.Rent(rowBytes + 1);
         try
         {
-            using var zlib = new ZLibStream(compressed, ToLevel(compressionLevel), leaveOpen: true);
+            using var zlib = ZLibLevels.Create(compressed, compressionLevel);
             var line = filtered.AsSpan(0, rowBytes + 1);
             for (var row = 0; row < height; row++)
             {
@@ -129,14 +129,6 @@ internal static class PngWriter
             output[i] = (byte)(row[i] - predictor);
         }
     }
-
-    private static CompressionLevel ToLevel(int level) => level switch
-    {
-        0 => CompressionLevel.NoCompression,
-        <= 3 => CompressionLevel.Fastest,
-        <= 7 => CompressionLevel.Optimal,
-        _ => CompressionLevel.SmallestSize,
-    };
 
     internal static void WriteChunk(Stream output, ReadOnlySpan<byte> type, ReadOnlySpan<byte> data)
     {

@@ -97,12 +97,21 @@ internal static class SampleUnpacker
     private static void Finish(Span<ushort> samples, int bitsStored, int shift, bool signed)
     {
         if (bitsStored >= 16 && shift == 0) return;
-        var mask = (1 << bitsStored) - 1;
-        for (var i = 0; i < samples.Length; i++)
+        var mask = (ushort)((1 << bitsStored) - 1);
+        // Sign extension as (v ^ s) - s with s the top stored bit: the same for every lane, so the loop vectorises.
+        var sign = signed ? (ushort)(1 << (bitsStored - 1)) : (ushort)0;
+        var i = 0;
+        if (System.Numerics.Vector.IsHardwareAccelerated && samples.Length >= System.Numerics.Vector<ushort>.Count)
         {
-            var v = (samples[i] >> shift) & mask;
-            samples[i] = (ushort)(signed ? SignExtend(v, bitsStored) : v);
+            var lanes = MemoryMarshal.Cast<ushort, System.Numerics.Vector<ushort>>(samples);
+            var maskVector = new System.Numerics.Vector<ushort>(mask);
+            var signVector = new System.Numerics.Vector<ushort>(sign);
+            for (var v = 0; v < lanes.Length; v++)
+                lanes[v] = ((System.Numerics.Vector.ShiftRightLogical(lanes[v], shift) & maskVector) ^ signVector) - signVector;
+            i = lanes.Length * System.Numerics.Vector<ushort>.Count;
         }
+        for (; i < samples.Length; i++)
+            samples[i] = (ushort)((((samples[i] >> shift) & mask) ^ sign) - sign);
     }
 
     private static void Finish(Span<uint> samples, int bitsStored, int shift, bool signed)

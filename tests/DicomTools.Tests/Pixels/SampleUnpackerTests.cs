@@ -183,4 +183,35 @@ public sealed class SampleUnpackerTests
     {
         Assert.Throws<PixelDataException>(() => SampleUnpacker.Unpack(new byte[4], Grey(1, 1, 4, 4, false), Layout(3)));
     }
+
+    [Theory]
+    [InlineData(12, 11, false)]
+    [InlineData(12, 11, true)]
+    [InlineData(12, 15, true)]   // stored in the high bits, with overlay garbage below
+    [InlineData(10, 13, true)]
+    [InlineData(15, 14, false)]
+    [InlineData(16, 15, true)]   // all 16 bits: left as they are
+    public void Sixteen_bit_frames_finished_in_place_match_the_rule_sample_by_sample(int bitsStored, int highBit, bool isSigned)
+    {
+        // Lengths that are not a multiple of any vector width exercise the vector body and the scalar tail.
+        foreach (var columns in new[] { 1, 7, 33, 517 })
+        {
+            var random = new Random(bitsStored * 1000 + highBit * 10 + columns);
+            var raw = new ushort[3 * columns];
+            for (var i = 0; i < raw.Length; i++) raw[i] = (ushort)random.Next(0, 65536);
+            var geometry = Grey(3, columns, 16, bitsStored, isSigned);
+            var samples = SampleUnpacker.Allocate(geometry, Layout(highBit));
+            Le16(raw).CopyTo(SampleUnpacker.BytesOf(samples));
+            SampleUnpacker.FinishInPlace(samples, geometry, Layout(highBit));
+
+            var shift = highBit + 1 - bitsStored;
+            for (var i = 0; i < raw.Length; i++)
+            {
+                var value = (raw[i] >> shift) & ((1 << bitsStored) - 1);
+                if (isSigned && value >= 1 << (bitsStored - 1)) value -= 1 << bitsStored;
+                var actual = isSigned ? ((short[])samples)[i] : (int)((ushort[])samples)[i];
+                Assert.True(value == actual, $"sample {i} of {raw.Length}: raw 0x{raw[i]:X4} gave {actual}, expected {value}");
+            }
+        }
+    }
 }

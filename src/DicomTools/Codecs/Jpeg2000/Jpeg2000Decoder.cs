@@ -52,6 +52,29 @@ internal sealed unsafe class Jpeg2000Decoder : IFrameDecoder
 
     public string Decode(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination)
     {
+        Interlocked.Increment(ref s_framesInFlight);
+        try
+        {
+            return DecodeFrame(encoded, geometry, destination);
+        }
+        finally
+        {
+            Interlocked.Decrement(ref s_framesInFlight);
+        }
+    }
+
+    /// <summary>Frames being decoded right now, by every caller in the process.</summary>
+    private static int s_framesInFlight;
+
+    /// <summary>Frames below a CT slice's size (512x512) decode too quickly for worker threads to pay for themselves.</summary>
+    private const long ThreadedFrameSamples = 512 * 512;
+
+    /// <summary>OpenJPEG worker threads for one frame: the processors not already busy with other frames.</summary>
+    internal static int DecoderThreads(FrameGeometry geometry) =>
+        geometry.SampleCount < ThreadedFrameSamples ? 1 : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Volatile.Read(ref s_framesInFlight)));
+
+    private string DecodeFrame(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination)
+    {
         ArgumentNullException.ThrowIfNull(geometry);
         if (geometry.BitsAllocated is not (8 or 16 or 32))
         {
@@ -81,6 +104,10 @@ internal sealed unsafe class Jpeg2000Decoder : IFrameDecoder
             api.SetDefaultDecoderParameters(&parameters);
             if (api.SetupDecoder(codec, &parameters) == 0) throw Failure("setting up the decoder", messages);
             if (api.SetStrictMode != null) api.SetStrictMode(codec, 1);
+            // A large frame decoded alone (one file at a time) uses the idle cores inside OpenJPEG; when callers
+            // already decode several frames at once, each keeps one thread so the machine is not oversubscribed.
+            var threads = DecoderThreads(geometry);
+            if (threads > 1 && api.SetThreads != null) api.SetThreads(codec, threads);
 
             fixed (byte* data = encoded)
             {

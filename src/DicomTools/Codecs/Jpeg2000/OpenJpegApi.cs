@@ -79,6 +79,8 @@ internal sealed unsafe class OpenJpegApi
     public readonly delegate* unmanaged<IntPtr, DecoderParameters*, int> SetupDecoder;
     /// <summary>opj_decoder_set_strict_mode (2.5 and later), or null with an older library.</summary>
     public readonly delegate* unmanaged<IntPtr, int, int> SetStrictMode;
+    /// <summary>opj_codec_set_threads (2.3 and later), or null with an older library.</summary>
+    public readonly delegate* unmanaged<IntPtr, int, int> SetThreads;
     public readonly delegate* unmanaged<IntPtr, delegate* unmanaged[Cdecl]<byte*, void*, void>, void*, int> SetErrorHandler;
     public readonly delegate* unmanaged<IntPtr, delegate* unmanaged[Cdecl]<byte*, void*, void>, void*, int> SetWarningHandler;
     public readonly delegate* unmanaged<nuint, int, IntPtr> StreamCreate;
@@ -100,6 +102,7 @@ internal sealed unsafe class OpenJpegApi
         SetDefaultDecoderParameters = (delegate* unmanaged<DecoderParameters*, void>)library.GetRequiredExport("opj_set_default_decoder_parameters");
         SetupDecoder = (delegate* unmanaged<IntPtr, DecoderParameters*, int>)library.GetRequiredExport("opj_setup_decoder");
         SetStrictMode = (delegate* unmanaged<IntPtr, int, int>)library.GetOptionalExport("opj_decoder_set_strict_mode");
+        SetThreads = (delegate* unmanaged<IntPtr, int, int>)library.GetOptionalExport("opj_codec_set_threads");
         SetErrorHandler = (delegate* unmanaged<IntPtr, delegate* unmanaged[Cdecl]<byte*, void*, void>, void*, int>)library.GetRequiredExport("opj_set_error_handler");
         SetWarningHandler = (delegate* unmanaged<IntPtr, delegate* unmanaged[Cdecl]<byte*, void*, void>, void*, int>)library.GetRequiredExport("opj_set_warning_handler");
         StreamCreate = (delegate* unmanaged<nuint, int, IntPtr>)library.GetRequiredExport("opj_stream_create");
