@@ -13,19 +13,19 @@ BeforeAll {
     Import-Module $ModulePath -Force
 
     $script:Ct = Join-Path $TestDrive 'ct.dcm'
-    [DicomTools.Samples.CtPhantom]::Write($Ct, 512, 0, $null, $null)
+    (Get-ModuleType DicomTools.Samples.CtPhantom)::Write($Ct, 512, 0, $null, $null)
 
     # A 12-frame cine fixture with Frame Time 40 ms, written with the project's writer.
     $script:Cine = Join-Path $TestDrive 'cine.dcm'
     $size = 64
     $pixels = [ushort[]]::new($size * $size * 12)
     for ($f = 0; $f -lt 12; $f++) {
-        [DicomTools.Samples.CtPhantom]::Render($size, $f * 20).CopyTo($pixels, $f * $size * $size)
+        (Get-ModuleType DicomTools.Samples.CtPhantom)::Render($size, $f * 20).CopyTo($pixels, $f * $size * $size)
     }
-    $tag = { param($k) $t = [DicomTools.Dicom.DicomTag]::new(0); $null = [DicomTools.Dicom.DicomDictionary]::TryGetTag($k, [ref]$t); $t }
-    $writer = [DicomTools.Samples.CtPhantom]::Create($size, 0, $null, $null)
-    $null = $writer.Add((& $tag 'NumberOfFrames'), [DicomTools.Dicom.DicomVR]::IS, '12')
-    $null = $writer.Add((& $tag 'FrameTime'), [DicomTools.Dicom.DicomVR]::DS, '40')
+    $tag = { param($k) $t = [DicomTools.DicomTag]::new(0); $null = (Get-ModuleType DicomTools.Dicom.DicomDictionary)::TryGetTag($k, [ref]$t); $t }
+    $writer = (Get-ModuleType DicomTools.Samples.CtPhantom)::Create($size, 0, $null, $null)
+    $null = $writer.Add((& $tag 'NumberOfFrames'), [DicomTools.DicomVR]::IS, '12')
+    $null = $writer.Add((& $tag 'FrameTime'), [DicomTools.DicomVR]::DS, '40')
     $null = $writer.AddPixelData($pixels)
     $writer.WriteFile($Cine)
 
@@ -177,9 +177,9 @@ Describe 'Show-DicomImage' {
 
     It 'Pixel Spacing with rows twice as far apart doubles the picture height' {
         $tall = Join-Path $TestDrive 'tall.dcm'
-        $tag = [DicomTools.Dicom.DicomTag]::new(0); $null = [DicomTools.Dicom.DicomDictionary]::TryGetTag('PixelSpacing', [ref]$tag)
-        $w = [DicomTools.Samples.CtPhantom]::Create(64, 0, $null, $null)
-        $null = $w.Add($tag, [DicomTools.Dicom.DicomVR]::DS, '1.0\0.5')
+        $tag = [DicomTools.DicomTag]::new(0); $null = (Get-ModuleType DicomTools.Dicom.DicomDictionary)::TryGetTag('PixelSpacing', [ref]$tag)
+        $w = (Get-ModuleType DicomTools.Samples.CtPhantom)::Create(64, 0, $null, $null)
+        $null = $w.Add($tag, [DicomTools.DicomVR]::DS, '1.0\0.5')
         $w.WriteFile($tall)
         (Show-DicomImage -Path $tall -Protocol Blocks -Columns 20) -split "`n" | Should -HaveCount 20
     }
@@ -264,9 +264,9 @@ Describe 'Export-DicomImage -Animate, -MaxSize, -ContactSheet' -Skip:(-not $Have
         $series = Join-Path $TestDrive 'series'
         New-Item -ItemType Directory $series | Out-Null
         # Files named against their instance order: the sheet must follow Instance Number, not the names.
-        [DicomTools.Samples.CtPhantom]::Write("$series/a.dcm", 64, 2, $null, $null)
-        [DicomTools.Samples.CtPhantom]::Write("$series/b.dcm", 64, 0, $null, $null)
-        [DicomTools.Samples.CtPhantom]::Write("$series/c.dcm", 64, 1, $null, $null)
+        (Get-ModuleType DicomTools.Samples.CtPhantom)::Write("$series/a.dcm", 64, 2, $null, $null)
+        (Get-ModuleType DicomTools.Samples.CtPhantom)::Write("$series/b.dcm", 64, 0, $null, $null)
+        (Get-ModuleType DicomTools.Samples.CtPhantom)::Write("$series/c.dcm", 64, 1, $null, $null)
         $sheet = Join-Path $TestDrive 'sheet.png'
         Get-ChildItem $series -Filter *.dcm | Export-DicomImage -Path $sheet -ContactSheet -Columns 2 -MaxSize 64
         $first = (ConvertTo-WindowedImage -Path "$series/b.dcm").Pixels
