@@ -8,7 +8,8 @@
           beside pydicom's dcmread(stop_before_pixels=True) loop (targets: 0.6x and 0.4x);
       (c) 1 000 slices of 512x512 CT to PNG through the whole pipeline, beside pydicom + numpy + Pillow (target:
           0.33x, fewer CPU seconds, peak memory at most 1.5x a bare shell's); PNG sizes reported;
-      (d) decode rates per transfer syntax beside DCMTK and GDCM (CodecBench.ps1);
+      (d) decode rates per transfer syntax beside DCMTK and GDCM (CodecBench.ps1), and DCT JPEG beside dcmdjpeg
+          (DctBench.ps1);
       (e) a soak of 10 000 files, a tenth broken (Soak.ps1).
     Every figure is a median of -Runs whole-process runs (A B A B ...), timed by the operating system (GNU time).
     Prints one table; keeps every raw run in <WorkDirectory>/runs/<time>.json and latest.json. With -Baseline
@@ -108,6 +109,8 @@ $rows.Add($pipeline)
 if (-not $Quick) {
     $codecRows = [Collections.Generic.List[object]]::new()
     & (Join-Path $PSScriptRoot 'CodecBench.ps1') -ModulePath $ModulePath -WorkDirectory (Join-Path $WorkDirectory 'codecs') -Results $codecRows
+    # DCT JPEG, 300 frames of 8-bit baseline and 12-bit extended, beside dcmdjpeg (target: at most its time).
+    & (Join-Path $PSScriptRoot 'DctBench.ps1') -ModulePath $ModulePath -WorkDirectory (Join-Path $WorkDirectory 'dct') -Results $codecRows
     foreach ($group in $codecRows | Group-Object Job) {
         $ours = $group.Group | Where-Object Tool -eq 'DicomTools' | Select-Object -First 1
         foreach ($peerRow in $group.Group | Where-Object Tool -ne 'DicomTools') {

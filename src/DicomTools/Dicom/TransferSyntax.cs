@@ -91,6 +91,9 @@ internal sealed class TransferSyntax
     public static TransferSyntax Mpeg4HP42Stereo { get; } = Encapsulated("1.2.840.10008.1.2.4.106", "MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2", null, PixelEncoding.Video);
     public static TransferSyntax HevcMP51 { get; } = Encapsulated("1.2.840.10008.1.2.4.107", "HEVC/H.265 Main Profile / Level 5.1", null, PixelEncoding.Video);
     public static TransferSyntax HevcM10P51 { get; } = Encapsulated("1.2.840.10008.1.2.4.108", "HEVC/H.265 Main 10 Profile / Level 5.1", null, PixelEncoding.Video);
+    public static TransferSyntax JpegXLLossless { get; } = Encapsulated("1.2.840.10008.1.2.4.110", "JPEG XL Lossless", "JPEG XL Lossless", PixelEncoding.OtherEncapsulated);
+    public static TransferSyntax JpegXLJpegRecompression { get; } = Encapsulated("1.2.840.10008.1.2.4.111", "JPEG XL JPEG Recompression", "JPEG XL JPEG Recompression", PixelEncoding.OtherEncapsulated);
+    public static TransferSyntax JpegXL { get; } = Encapsulated("1.2.840.10008.1.2.4.112", "JPEG XL", "JPEG XL", PixelEncoding.OtherEncapsulated);
     public static TransferSyntax RleLossless { get; } = Encapsulated("1.2.840.10008.1.2.5", "RLE Lossless", "RLE Lossless", PixelEncoding.Rle);
     public static TransferSyntax DeflatedImageFrameCompression { get; } = Encapsulated("1.2.840.10008.1.2.8.1", "Deflated Image Frame Compression", "Deflated Frames", PixelEncoding.DeflatedFrames);
 
@@ -107,6 +110,7 @@ internal sealed class TransferSyntax
         Mpeg2MPML, Mpeg2MPHL, Mpeg4HP41, Mpeg4HP41BD,
         Mpeg4HP422D, Mpeg4HP423D, Mpeg4HP42Stereo,
         HevcMP51, HevcM10P51,
+        JpegXLLossless, JpegXLJpegRecompression, JpegXL,
         RleLossless, DeflatedImageFrameCompression);
 
     /// <summary>The syntax for a UID; an unknown UID is assumed to be explicit VR little endian, encapsulated (PS3.5

@@ -140,7 +140,7 @@ public sealed class JpegDctDecoderTests
     [Fact]
     public void Lossless_codestream_under_a_lossy_transfer_syntax_is_decoded_bit_exact()
     {
-        // JpegLibrary's own lossless predictors 2, 3, 6 and 7 are wrong; the DCT decoder hands SOF3 over.
+        // A lossless codestream under a lossy syntax: the DCT decoder hands SOF3 over.
         var (encoded, geometry) = ReadFrame(Fixture("mr16s_sv6.dcm"));
         var output = new byte[geometry.FrameByteLength];
         JpegDecoders.Dct.Decode(encoded, geometry, output);

@@ -23,10 +23,16 @@ public sealed class JpegFuzzTests
         new object[] { "ct8_sv7_pt2.dcm" },        // lossless, point transform
         new object[] { "rgb8_baseline_420.dcm" },  // DCT baseline, subsampled colour
         new object[] { "emri12_progressive.dcm" }, // DCT progressive 12-bit
-        new object[] { "rgb8_progressive_last_scan_cb.dcm" }, // DCT progressive colour, coefficients read from JpegLibrary's buffer
+        new object[] { "rgb8_progressive_last_scan_cb.dcm" }, // DCT progressive colour whose last scan is Cb alone
         new object[] { "emri12_spectral.dcm" },    // DCT spectral selection
         new object[] { "ct8_arithmetic_progressive.dcm" }, // DCT progressive, arithmetic coded
-        new object[] { "hc12_extended_q98.dcm" },  // DCT 12-bit whose blocks need the second, step-1 decode
+        new object[] { "hc12_extended_q98.dcm" },  // DCT 12-bit whose blocks overshoot far past 12 bits
+        new object[] { "dct_rgb_arithmetic_restart.dcm" },  // DCT arithmetic sequential with restarts
+        new object[] { "dct_rgb_arithmetic_progressive.dcm" }, // DCT arithmetic progressive colour
+        new object[] { "dct_rgb_progressive_restart.dcm" },  // DCT progressive, successive approximation, restarts
+        new object[] { "dct_rgb_nonint_2x2.dcm" },  // DCT sequential, one scan per component, luma 2x2
+        new object[] { "dct_rgb_4x2.dcm" },         // DCT 4x2 luma, replicated chroma
+        new object[] { "dct_grey_dnl.dcm" },        // DCT height from DNL
     };
 
     [Theory]

@@ -265,6 +265,21 @@ public sealed class FrameSourceTests
         Assert.Equal(fragments[2].Concat(fragments[3]), source.ReadEncodedFrame(1));
     }
 
+    [Theory]
+    [InlineData("1.2.840.10008.1.2.4.110", "JPEG XL Lossless")]
+    [InlineData("1.2.840.10008.1.2.4.112", "JPEG XL")]
+    public void JpegXLFrameIsRefusedNamingTheSyntax(string uid, string name)
+    {
+        // JPEG XL is not decoded (yet): the error must say which syntax, by name and UID, and that it is not supported.
+        var fragments = new[] { Fragment(1, 4, jpegStart: false) };
+        using var temp = new TempDicomFile(DicomBytes.Part10(uid, Encapsulated(ImageHeader(2, 2, 1), Array.Empty<uint>(), fragments)));
+        var reader = PixelDataReader.Open(temp.Open());
+
+        var e = Assert.Throws<PixelDataException>(() => reader.ReadFrame(0));
+        Assert.Contains($"{name} ({uid})", e.Message);
+        Assert.Contains("not supported", e.Message);
+    }
+
     [Fact]
     public void Encapsulated_frame_without_a_decoder_is_a_pixel_data_exception()
     {

@@ -34,8 +34,7 @@ internal sealed class ComponentPlane
 /// Expands a component row to the full image width as IJG libjpeg 6b does by default (and so DCMTK and GDCM,
 /// whose codecs are built on it): "fancy" triangular interpolation for the common 2:1 horizontal (4:2:2) and
 /// 2:1 both ways (4:2:0) cases when the component is wider than 2 samples, plain replication otherwise.
-/// JpegLibrary only replicates; its blocks are taken at native resolution and interpolated here instead, so
-/// colour edges match the reference decoders rather than looking blocky.
+/// Other whole ratios (3:1, 4:1, 1:2) replicate, as libjpeg's integer upsampler does.
 /// </summary>
 internal static class ChromaUpsampler
 {

@@ -1,4 +1,7 @@
 using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.X86;
 
 namespace DicomTools.Codecs.Jpeg;
 
@@ -69,12 +72,23 @@ internal sealed class IntegerInverseDct
     /// the 8x8 samples, level-shifted and range-limited, to <paramref name="output"/> with rows
     /// <paramref name="stride"/> apart. <paramref name="workspace"/> holds 64 values between the passes.
     /// </summary>
-    public void Transform(ReadOnlySpan<int> coefficients, ReadOnlySpan<int> quantization, Span<int> workspace, Span<short> output, int stride)
+    public void Transform(ReadOnlySpan<short> coefficients, ReadOnlySpan<int> quantization, Span<int> workspace, Span<short> output, int stride)
     {
         coefficients = coefficients.Slice(0, 64);
         quantization = quantization.Slice(0, 64);
         workspace = workspace.Slice(0, 64);
         _ = output[7 * stride + 7]; // one bounds check up front for the whole block
+        if (Avx2.IsSupported && TransformVector(coefficients, quantization, output, stride)) return;
+        TransformScalar(coefficients, quantization, workspace, output, stride);
+    }
+
+    /// <summary>The portable path of <see cref="Transform"/>, in 64-bit arithmetic as libjpeg's INT32 on LP64.</summary>
+    internal void TransformScalar(ReadOnlySpan<short> coefficients, ReadOnlySpan<int> quantization, Span<int> workspace, Span<short> output, int stride)
+    {
+        coefficients = coefficients.Slice(0, 64);
+        quantization = quantization.Slice(0, 64);
+        workspace = workspace.Slice(0, 64);
+        _ = output[7 * stride + 7];
 
         int pass1Bits = _pass1Bits;
         int columnShift = ConstBits - pass1Bits;
@@ -139,6 +153,151 @@ internal sealed class IntegerInverseDct
             target[6] = limit[(int)((y.V6 + rowHalf) >> rowShift) & mask];
             target[7] = limit[(int)((y.V7 + rowHalf) >> rowShift) & mask];
         }
+    }
+
+    // Largest dequantized coefficient for which every value the 32-bit vector path computes fits 32 bits, so it
+    // equals the 64-bit scalar path (and libjpeg): each output of a 1-D pass is a sum of inputs times constants whose
+    // magnitudes add up to under 62000 (8192 + 11585 * sum |cos|), intermediate overflow wraps harmlessly (two's
+    // complement arithmetic is exact modulo 2^32 up to the final shift). Column pass: 62000 * M < 2^31. Row pass:
+    // its inputs are at most 62000 * M / 2^(13 - PASS1) + 1, so 62000 * (that) < 2^31: M <= 1140 for 8 bits
+    // (PASS1 = 2), M <= 2270 for 12 bits (PASS1 = 1). Blocks above fall back to the scalar path.
+    private int VectorLimit => _pass1Bits == 2 ? 1140 : 2270;
+
+    /// <summary>
+    /// The same transform, eight columns (then eight rows) at a time in 32-bit AVX2 lanes. Returns false, having
+    /// written nothing, when a dequantized coefficient is too large for 32 bits to stay exact.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TransformVector(ReadOnlySpan<short> coefficients, ReadOnlySpan<int> quantization, Span<short> output, int stride)
+    {
+        ref short c = ref MemoryMarshal.GetReference(coefficients);
+        ref int q = ref MemoryMarshal.GetReference(quantization);
+        Vector256<int> r0 = Dequantize(ref c, ref q, 0), r1 = Dequantize(ref c, ref q, 1);
+        Vector256<int> r2 = Dequantize(ref c, ref q, 2), r3 = Dequantize(ref c, ref q, 3);
+        Vector256<int> r4 = Dequantize(ref c, ref q, 4), r5 = Dequantize(ref c, ref q, 5);
+        Vector256<int> r6 = Dequantize(ref c, ref q, 6), r7 = Dequantize(ref c, ref q, 7);
+        // Compared unsigned: the absolute value of int.MinValue stays 0x80000000 and so counts as too large.
+        Vector256<uint> max = Vector256.Max(Vector256.Max(Vector256.Max(Avx2.Abs(r0), Avx2.Abs(r1)), Vector256.Max(Avx2.Abs(r2), Avx2.Abs(r3))),
+            Vector256.Max(Vector256.Max(Avx2.Abs(r4), Avx2.Abs(r5)), Vector256.Max(Avx2.Abs(r6), Avx2.Abs(r7))));
+        if (Vector256.GreaterThanAny(max, Vector256.Create((uint)VectorLimit))) return false;
+
+        int pass1Bits = _pass1Bits;
+        int columnShift = ConstBits - pass1Bits;
+        Butterfly(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 << (columnShift - 1), columnShift);
+        Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        int rowShift = ConstBits + pass1Bits + 3;
+        Butterfly(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, 1 << (rowShift - 1), rowShift);
+        Transpose(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+
+        // libjpeg's range limit: the result modulo 4 * 2^P read as signed, shifted to the centre, clamped.
+        int levels = (_rangeMask + 1) >> 2;
+        var mask = Vector256.Create(_rangeMask);
+        var half = Vector256.Create(2 * levels);
+        var centre = Vector256.Create(levels >> 1);
+        var top = Vector256.Create(levels - 1);
+        ref short o = ref MemoryMarshal.GetReference(output);
+        Store(ref o, 0 * stride, r0, mask, half, centre, top);
+        Store(ref o, 1 * stride, r1, mask, half, centre, top);
+        Store(ref o, 2 * stride, r2, mask, half, centre, top);
+        Store(ref o, 3 * stride, r3, mask, half, centre, top);
+        Store(ref o, 4 * stride, r4, mask, half, centre, top);
+        Store(ref o, 5 * stride, r5, mask, half, centre, top);
+        Store(ref o, 6 * stride, r6, mask, half, centre, top);
+        Store(ref o, 7 * stride, r7, mask, half, centre, top);
+        return true;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static Vector256<int> Dequantize(ref short c, ref int q, int row) =>
+        Avx2.ConvertToVector256Int32(Vector128.LoadUnsafe(ref c, (nuint)(8 * row))) * Vector256.LoadUnsafe(ref q, (nuint)(8 * row));
+
+    /// <summary>
+    /// Eight samples into a row: (value mod 4 * 2^P) read as signed, plus the centre 2^(P-1), clamped to
+    /// 0..2^P-1: the table look-up of the scalar path, in lanes.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(ref short output, int offset, Vector256<int> value, Vector256<int> mask, Vector256<int> half,
+        Vector256<int> centre, Vector256<int> top)
+    {
+        Vector256<int> wrapped = ((value & mask) ^ half) - half;
+        Vector256<int> clamped = Vector256.Min(Vector256.Max(wrapped + centre, Vector256<int>.Zero), top);
+        Sse2.PackSignedSaturate(clamped.GetLower(), clamped.GetUpper()).StoreUnsafe(ref output, (nuint)offset);
+    }
+
+    /// <summary>The butterfly of <see cref="Butterfly(ref Octet)"/> on eight lanes, then the rounding shift.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Butterfly(ref Vector256<int> v0, ref Vector256<int> v1, ref Vector256<int> v2, ref Vector256<int> v3,
+        ref Vector256<int> v4, ref Vector256<int> v5, ref Vector256<int> v6, ref Vector256<int> v7, int half, int shift)
+    {
+        Vector256<int> rotation = (v2 + v6) * Vector256.Create((int)Sqrt2C6);
+        Vector256<int> evenOdd = rotation - v6 * Vector256.Create((int)Sqrt2C2PlusC6);
+        Vector256<int> evenEven = rotation + v2 * Vector256.Create((int)Sqrt2C2MinusC6);
+        Vector256<int> sum = Vector256.ShiftLeft(v0 + v4, ConstBits);
+        Vector256<int> difference = Vector256.ShiftLeft(v0 - v4, ConstBits);
+        var rounding = Vector256.Create(half);
+        Vector256<int> e0 = sum + evenEven + rounding;
+        Vector256<int> e3 = sum - evenEven + rounding;
+        Vector256<int> e1 = difference + evenOdd + rounding;
+        Vector256<int> e2 = difference - evenOdd + rounding;
+
+        Vector256<int> a = v7 + v1, b = v5 + v3, c = v7 + v3, d = v5 + v1;
+        Vector256<int> shared = (c + d) * Vector256.Create((int)Sqrt2C3);
+        a *= Vector256.Create((int)Sqrt2C7MinusC3);
+        b *= Vector256.Create((int)Sqrt2MinusC1MinusC3);
+        c = c * Vector256.Create((int)Sqrt2MinusC3MinusC5) + shared;
+        d = d * Vector256.Create((int)Sqrt2C5MinusC3) + shared;
+        Vector256<int> o7 = v7 * Vector256.Create((int)Odd7) + a + c;
+        Vector256<int> o5 = v5 * Vector256.Create((int)Odd5) + b + d;
+        Vector256<int> o3 = v3 * Vector256.Create((int)Odd3) + b + c;
+        Vector256<int> o1 = v1 * Vector256.Create((int)Odd1) + a + d;
+
+        v0 = Vector256.ShiftRightArithmetic(e0 + o1, shift);
+        v7 = Vector256.ShiftRightArithmetic(e0 - o1, shift);
+        v1 = Vector256.ShiftRightArithmetic(e1 + o3, shift);
+        v6 = Vector256.ShiftRightArithmetic(e1 - o3, shift);
+        v2 = Vector256.ShiftRightArithmetic(e2 + o5, shift);
+        v5 = Vector256.ShiftRightArithmetic(e2 - o5, shift);
+        v3 = Vector256.ShiftRightArithmetic(e3 + o7, shift);
+        v4 = Vector256.ShiftRightArithmetic(e3 - o7, shift);
+    }
+
+    /// <summary>8x8 transpose of 32-bit lanes: rows become columns.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(ref Vector256<int> r0, ref Vector256<int> r1, ref Vector256<int> r2, ref Vector256<int> r3,
+        ref Vector256<int> r4, ref Vector256<int> r5, ref Vector256<int> r6, ref Vector256<int> r7)
+    {
+        Vector256<int> t0 = Avx2.UnpackLow(r0, r1), t1 = Avx2.UnpackHigh(r0, r1);
+        Vector256<int> t2 = Avx2.UnpackLow(r2, r3), t3 = Avx2.UnpackHigh(r2, r3);
+        Vector256<int> t4 = Avx2.UnpackLow(r4, r5), t5 = Avx2.UnpackHigh(r4, r5);
+        Vector256<int> t6 = Avx2.UnpackLow(r6, r7), t7 = Avx2.UnpackHigh(r6, r7);
+        Vector256<int> u0 = Avx2.UnpackLow(t0.AsInt64(), t2.AsInt64()).AsInt32(), u1 = Avx2.UnpackHigh(t0.AsInt64(), t2.AsInt64()).AsInt32();
+        Vector256<int> u2 = Avx2.UnpackLow(t1.AsInt64(), t3.AsInt64()).AsInt32(), u3 = Avx2.UnpackHigh(t1.AsInt64(), t3.AsInt64()).AsInt32();
+        Vector256<int> u4 = Avx2.UnpackLow(t4.AsInt64(), t6.AsInt64()).AsInt32(), u5 = Avx2.UnpackHigh(t4.AsInt64(), t6.AsInt64()).AsInt32();
+        Vector256<int> u6 = Avx2.UnpackLow(t5.AsInt64(), t7.AsInt64()).AsInt32(), u7 = Avx2.UnpackHigh(t5.AsInt64(), t7.AsInt64()).AsInt32();
+        r0 = Avx2.Permute2x128(u0, u4, 0x20);
+        r1 = Avx2.Permute2x128(u1, u5, 0x20);
+        r2 = Avx2.Permute2x128(u2, u6, 0x20);
+        r3 = Avx2.Permute2x128(u3, u7, 0x20);
+        r4 = Avx2.Permute2x128(u0, u4, 0x31);
+        r5 = Avx2.Permute2x128(u1, u5, 0x31);
+        r6 = Avx2.Permute2x128(u2, u6, 0x31);
+        r7 = Avx2.Permute2x128(u3, u7, 0x31);
+    }
+
+    /// <summary>
+    /// The transform of a block whose only non-zero coefficient is the DC term (most blocks of a typical image):
+    /// every column is flat, so every row is too, and all 64 samples are the DC term rounded as the full
+    /// transform's flat-row path rounds it.
+    /// </summary>
+    public void TransformDcOnly(int coefficient, int quantization, Span<short> output, int stride)
+    {
+        _ = output[7 * stride + 7];
+        int pass1Bits = _pass1Bits;
+        long column = (long)coefficient * quantization;
+        int flat = (int)(column << pass1Bits); // the column pass keeps 32 bits, as libjpeg's workspace does
+        int flatShift = pass1Bits + 3;
+        short value = _rangeLimit[(int)(((long)flat + (1L << (flatShift - 1))) >> flatShift) & _rangeMask];
+        for (int row = 0; row < 8; row++) output.Slice(row * stride, 8).Fill(value);
     }
 
     /// <summary>Eight values of one column or row, as the butterfly takes and gives them.</summary>

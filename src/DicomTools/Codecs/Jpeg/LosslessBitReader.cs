@@ -69,6 +69,12 @@ internal ref struct LosslessBitReader
         return difference;
     }
 
+    /// <summary>
+    /// Zero bits appended so far past a marker or the end of the data; a hot loop whose local bit count drops
+    /// below it has used bits the data does not hold.
+    /// </summary>
+    public readonly int PaddingBits => _paddingBits;
+
     /// <summary>The bit buffer, left-aligned, for a hot loop to copy into locals and hand back with <see cref="SetBits"/>.</summary>
     public readonly ulong Bits => _bits;
 
@@ -78,6 +84,34 @@ internal ref struct LosslessBitReader
     {
         _bits = bits;
         _bitCount = bitCount;
+    }
+
+    /// <summary>
+    /// Tops the bit buffer of a hot loop up to more than 56 bits (padding with zero bits past a marker or the end
+    /// of the data). Shared with the DCT decoders, which keep the buffer in locals as the lossless loop does.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.NoInlining)]
+    public static void Refill(ref LosslessBitReader reader, ref ulong bits, ref int bitCount)
+    {
+        reader._bits = bits;
+        reader._bitCount = bitCount;
+        reader.Refill();
+        bits = reader._bits;
+        bitCount = reader._bitCount;
+    }
+
+    /// <summary>
+    /// Treats the marker at <see cref="Position"/> (or the end of the data) as the end of the entropy-coded data:
+    /// the buffer is emptied and only zero bits follow. Used when a restart marker was expected and something else
+    /// came, as libjpeg does: it keeps the marker for the marker reader and decodes what is left of the scan from
+    /// zeros.
+    /// </summary>
+    public void StopAtMarker()
+    {
+        _bits = 0;
+        _bitCount = 0;
+        _paddingBits = 0;
+        _stopped = true;
     }
 
     /// <summary>Decodes one difference outside a hot loop.</summary>

@@ -6,9 +6,7 @@ namespace DicomTools.Codecs.Jpeg;
 /// The quantization tables of a DCT codestream as libjpeg applies them, read while the codestream is walked before
 /// decoding. DQT segments (T.81 B.2.4.1) may define or redefine tables anywhere before a scan; libjpeg copies a
 /// component's table when the component's first scan starts and keeps that copy, whatever later DQTs say, so
-/// the same is done here (<see cref="LatchScan"/>). For sequential codestreams each DQT read is also overwritten in
-/// place with the uniform probe step of <see cref="CoefficientRecovery"/>, so that JpegLibrary's output reveals the
-/// coefficients.
+/// the same is done here (<see cref="LatchScan"/>).
 /// </summary>
 internal sealed class QuantizationTables
 {
@@ -40,9 +38,9 @@ internal sealed class QuantizationTables
 
     /// <summary>
     /// Reads the tables of one DQT payload (<paramref name="payload"/>, at codestream offset
-    /// <paramref name="offset"/>) and overwrites every entry with <paramref name="probeStep"/> unless it is null.
+    /// <paramref name="offset"/>).
     /// </summary>
-    public void Define(Span<byte> payload, int? probeStep, int offset)
+    public void Define(ReadOnlySpan<byte> payload, int offset)
     {
         int at = 0;
         while (at < payload.Length)
@@ -56,21 +54,11 @@ internal sealed class QuantizationTables
             int entryBytes = precision == 0 ? 1 : 2;
             if (at + 1 + 64 * entryBytes > payload.Length)
                 throw Fail(offset, $"DQT table {identifier} is cut off: {payload.Length - at - 1} bytes left for {64 * entryBytes}");
-            Span<byte> entries = payload.Slice(at + 1, 64 * entryBytes);
+            ReadOnlySpan<byte> entries = payload.Slice(at + 1, 64 * entryBytes);
             var table = new int[64];
             for (int k = 0; k < 64; k++)
             {
-                if (entryBytes == 1)
-                {
-                    table[ZigZagToNatural[k]] = entries[k];
-                    if (probeStep is { } step) entries[k] = (byte)step;
-                }
-                else
-                {
-                    Span<byte> entry = entries.Slice(2 * k, 2);
-                    table[ZigZagToNatural[k]] = BinaryPrimitives.ReadUInt16BigEndian(entry);
-                    if (probeStep is { } step) BinaryPrimitives.WriteUInt16BigEndian(entry, (ushort)step);
-                }
+                table[ZigZagToNatural[k]] = entryBytes == 1 ? entries[k] : BinaryPrimitives.ReadUInt16BigEndian(entries.Slice(2 * k, 2));
             }
             _defined[identifier] = table;
             at += 1 + 64 * entryBytes;
@@ -79,9 +67,9 @@ internal sealed class QuantizationTables
 
     /// <summary>
     /// At the start of a scan (SOS payload <paramref name="payload"/>), latches the current table of each of its
-    /// components that has none yet.
+    /// components that has none yet, and returns the frame index of each scan component in scan order.
     /// </summary>
-    public void LatchScan(ReadOnlySpan<byte> payload, int offset)
+    public int[] LatchScan(ReadOnlySpan<byte> payload, int offset)
     {
         if (payload.Length < 1)
             throw Fail(offset, "SOS segment is empty");
@@ -89,19 +77,23 @@ internal sealed class QuantizationTables
         if (payload.Length < 1 + 2 * count + 3)
             throw Fail(offset, $"SOS declares {count} components but holds only {payload.Length} bytes");
         JpegComponentInfo[] components = _frame.Components;
+        var indices = new int[count];
         for (int i = 0; i < count; i++)
         {
             int selector = payload[1 + 2 * i];
-            // The last component with that identifier, as JpegLibrary (which places the blocks) picks it.
-            int index = components.Length - 1;
-            while (index >= 0 && components[index].Identifier != selector) index--;
-            if (index < 0)
-                throw Fail(offset, $"SOS names component {selector}, which the frame header does not declare");
+            // The first frame component with that identifier that this scan has not named yet: libjpeg's choice,
+            // which also keeps apart the components of encoders that give them all the same identifier.
+            int index = 0;
+            while (index < components.Length && (components[index].Identifier != selector || indices.AsSpan(0, i).Contains(index))) index++;
+            if (index == components.Length)
+                throw Fail(offset, $"SOS names component {selector}, which the frame header does not declare (or names it twice)");
+            indices[i] = index;
             if (ComponentTables[index] is not null) continue;
             int tableId = components[index].QuantizationTable;
             ComponentTables[index] = (tableId <= 3 ? _defined[tableId] : null)
                 ?? throw Fail(offset, $"component {selector} uses quantization table {tableId}, which no DQT before its first scan defines");
         }
+        return indices;
     }
 
     private CodecException Fail(int offset, string what) => new($"{_codecName}: {what} (offset {offset}).");
