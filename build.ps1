@@ -154,16 +154,21 @@ function Invoke-UnitTests {
     if (Test-Path $results) { Remove-Item $results -Recurse -Force }
     & dotnet test (Join-Path $Root 'tests/DicomTools.Tests/DicomTools.Tests.csproj') -c $Configuration --nologo `
         --logger 'trx;LogFileName=unit.trx' --logger 'console;verbosity=minimal' --results-directory $results | Out-Host
+    $exitCode = $LASTEXITCODE
     $trx = Get-ChildItem $results -Filter unit.trx -Recurse | Select-Object -First 1
     if (-not $trx) { return [pscustomobject]@{ Passed = 0; Failed = 1; Skipped = 0; Note = 'no test results: the unit test build failed' } }
     [xml]$doc = Get-Content $trx.FullName -Raw
     $counters = $doc.TestRun.ResultSummary.Counters
+    $failed = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+    # A test host that crashed leaves counters for the tests it finished only: the run as a whole is a failure.
+    $note = ''
+    if ($exitCode -ne 0 -and $failed -eq 0) { $failed = 1; $note = "(the test run did not complete: dotnet test exited with $exitCode, see above)" }
     [pscustomobject]@{
         Passed  = [int]$counters.passed
-        Failed  = [int]$counters.failed + [int]$counters.error + [int]$counters.timeout + [int]$counters.aborted
+        Failed  = $failed
         # Skipped tests are in the total but not executed (the TRX notExecuted counter stays 0 for them).
         Skipped = [int]$counters.total - [int]$counters.executed
-        Note    = ''
+        Note    = $note
     }
 }
 
