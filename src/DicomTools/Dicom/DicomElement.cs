@@ -130,7 +130,7 @@ public sealed class DicomElement
             if (Fragments is not null) return $"{Fragments.Count} fragment{(Fragments.Count == 1 ? "" : "s")}";
             if (_raw is null) return Length == 0 ? "" : "(not loaded)";
             var text = GetText() ?? "";
-            // A UID the registry knows is shown with its name: "1.2.840.10008.1.2.4.70 (JPEG Lossless, ...)".
+            // A UID the registry knows is shown with its name after it, e.g. "<uid> (JPEG Lossless, ...)".
             if (VR == DicomVR.UI && DicomUids.Lookup(text) is { } known) text = $"{text} ({known.Name})";
             if (text.Length > 120) text = text[..117] + "...";
             return TextEscaper.Escape(text);

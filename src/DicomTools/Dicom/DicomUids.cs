@@ -27,7 +27,7 @@ internal enum DicomUidType
     LdapOid,
 }
 
-/// <summary>A UID registered in PS3.6 Annex A: "1.2.840.10008.1.2.4.50" is "JPEG Baseline (Process 1)".</summary>
+/// <summary>A UID registered in PS3.6 Annex A, with its registered name (e.g. the JPEG Baseline transfer syntax).</summary>
 internal sealed record DicomUidInfo(string Uid, string Name, string Keyword, DicomUidType Type, bool IsRetired)
 {
     public override string ToString() => Name;

@@ -8,7 +8,7 @@ using DicomTools.Dicom;
 namespace DicomTools.Codecs.Jpeg;
 
 /// <summary>
-/// DCT-based JPEG: baseline 8-bit (1.2.840.10008.1.2.4.50), extended 12-bit (.51) and the retired
+/// DCT-based JPEG: baseline 8-bit (TransferSyntax.JpegBaseline8Bit), extended 12-bit and the retired
 /// spectral-selection and full-progression syntaxes (.53, .55), and their arithmetic-coded variants (.52, .54,
 /// .56) (<see cref="TransferSyntaxes"/>), decoded to the same samples as IJG libjpeg's defaults (DCMTK dcmdjpeg, GDCM, PIL). The entropy decoding
 /// is our own (<see cref="Dct.DctFrameDecoder"/>: Huffman and arithmetic, sequential and progressive); each block
