@@ -33,7 +33,7 @@ internal sealed class FrameJob : IFileJob
     /// <summary>The text of a header attribute (File Meta Information included) for output names; null when absent.</summary>
     public string? HeaderText(string keyword)
     {
-        var header = Reader?.Header ?? PixelData?.Header ?? Image?.Source?.Header;
+        var header = Reader?.Header ?? PixelData?.Header ?? Image?.SourceHeader;
         return header?.GetElement(keyword)?.GetText();
     }
 
@@ -84,6 +84,22 @@ internal sealed class FrameJob : IFileJob
     }
 
     /// <summary>The display image (rendering it now unless the job is one). Runs on a worker thread.</summary>
-    public DicomDisplayImage Render(DisplaySettings settings, List<string> warnings) =>
-        Image ?? DisplayRenderer.Render(Decode(), settings, warnings.Add);
+    public DicomDisplayImage Render(DisplaySettings settings, List<string> warnings)
+    {
+        if (Image is not null) return Image;
+        if (Reader is not { } reader || PixelData is not null) return DisplayRenderer.Render(Decode(), settings, warnings.Add);
+        // A frame of a file: nobody but the renderer sees its decoded samples, so they go into a pooled array that is
+        // returned as soon as the display image is made, and the image's Source decodes the frame again if asked.
+        var index = Frame;
+        var frame = reader.ReadFrame(index, pooledSamples: true);
+        try
+        {
+            return DisplayRenderer.Render(frame, settings, warnings.Add,
+                DicomDisplayImage.DecodeOnDemand(() => reader.ReadFrame(index)));
+        }
+        finally
+        {
+            SampleBufferPool.Return(frame.Pixels);
+        }
+    }
 }

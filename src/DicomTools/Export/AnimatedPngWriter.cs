@@ -65,8 +65,8 @@ public sealed class AnimatedPngWriter : IAnimationWriter
 
         int rowBytes = _width * _channels;
         using var compressed = PngWriter.Compress(pixels, _height, rowBytes, _channels, _compressionLevel);
-        if (_frames == 0) PngWriter.WriteImageData(_output, compressed, "IDAT"u8, sequence: null);
-        else PngWriter.WriteImageData(_output, compressed, "fdAT"u8, () => _sequence++);
+        if (_frames == 0) PngWriter.WriteImageData(_output, compressed.WrittenSpan, "IDAT"u8, sequence: null);
+        else PngWriter.WriteImageData(_output, compressed.WrittenSpan, "fdAT"u8, () => _sequence++);
         _frames++;
     }
 

@@ -40,7 +40,10 @@ public static class ImageScaler
             VoiFunction = image.VoiFunction,
             VoiSource = image.VoiSource,
             Inverted = image.Inverted,
-            Source = image.Source,
+            // The source link as it is: reading image.Source here would decode a frame nobody asked for.
+            Source = image.SourceLoader is null ? image.Source : null,
+            SourceLoader = image.SourceLoader,
+            SourceHeader = image.SourceHeader,
             Settings = image.Settings,
         };
     }

@@ -15,6 +15,7 @@ internal static class PngWriter
 {
     private static readonly byte[] Signature = { 0x89, (byte)'P', (byte)'N', (byte)'G', 0x0D, 0x0A, 0x1A, 0x0A };
     private const byte PaethFilter = 4;
+    private const int BlockBytes = 32 * 1024;
 
     /// <summary>8-bit grey (<paramref name="samplesPerPixel"/> 1) or RGB (3) samples, row-major.</summary>
     public static void Write8(ReadOnlySpan<byte> pixels, int width, int height, int samplesPerPixel, Stream output, int compressionLevel)
@@ -31,16 +32,26 @@ internal static class PngWriter
     {
         if (pixels.Length != (long)width * height) throw new ArgumentException($"{pixels.Length} samples for a {width}x{height} image");
         var rowBytes = width * 2;
-        var bytes = new byte[(long)width * height * 2];
-        for (var i = 0; i < pixels.Length; i++) BinaryPrimitives.WriteUInt16BigEndian(bytes.AsSpan(i * 2), pixels[i]);
-        WriteImage(output, bytes, width, height, bitDepth: 16, colourType: 0, rowBytes, bytesPerPixel: 2, compressionLevel);
+        var byteCount = checked(width * height * 2);
+        var bytes = ArrayPool<byte>.Shared.Rent(byteCount);
+        try
+        {
+            var bigEndian = bytes.AsSpan(0, byteCount);
+            for (var i = 0; i < pixels.Length; i++) BinaryPrimitives.WriteUInt16BigEndian(bigEndian[(i * 2)..], pixels[i]);
+            WriteImage(output, bigEndian, width, height, bitDepth: 16, colourType: 0, rowBytes, bytesPerPixel: 2, compressionLevel);
+        }
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(bytes);
+        }
     }
 
     private static void WriteImage(Stream output, ReadOnlySpan<byte> raw, int width, int height, byte bitDepth, byte colourType,
         int rowBytes, int bytesPerPixel, int compressionLevel)
     {
         WriteSignatureAndHeader(output, width, height, bitDepth, colourType);
-        WriteImageData(output, Compress(raw, height, rowBytes, bytesPerPixel, compressionLevel), "IDAT"u8, sequence: null);
+        using (var compressed = Compress(raw, height, rowBytes, bytesPerPixel, compressionLevel))
+            WriteImageData(output, compressed.WrittenSpan, "IDAT"u8, sequence: null);
         WriteChunk(output, "IEND"u8, ReadOnlySpan<byte>.Empty);
     }
 
@@ -58,38 +69,53 @@ internal static class PngWriter
         WriteChunk(output, "IHDR"u8, header);
     }
 
-    /// <summary>The zlib stream of the Paeth-filtered rows (what IDAT or fdAT chunks carry).</summary>
-    internal static MemoryStream Compress(ReadOnlySpan<byte> raw, int height, int rowBytes, int bytesPerPixel, int compressionLevel)
+    /// <summary>The zlib stream of the Paeth-filtered rows (what IDAT or fdAT chunks carry), in a pooled buffer:
+    /// dispose it when written.</summary>
+    internal static PooledByteStream Compress(ReadOnlySpan<byte> raw, int height, int rowBytes, int bytesPerPixel, int compressionLevel)
     {
-        var compressed = new MemoryStream(raw.Length / 3 + 1024);
-        var filtered = ArrayPool<byte>.Shared.Rent(rowBytes + 1);
+        var compressed = new PooledByteStream(raw.Length / 8 + 1024);
+        // Rows are filtered into a block of about 32 KiB and handed to zlib a block at a time: one call into the
+        // native deflater per block rather than per row.
+        var rowsPerBlock = Math.Clamp(BlockBytes / (rowBytes + 1), 1, Math.Max(1, height));
+        var filtered = ArrayPool<byte>.Shared.Rent(rowsPerBlock * (rowBytes + 1));
         try
         {
-            using var zlib = ZLibLevels.Create(compressed, compressionLevel);
-            var line = filtered.AsSpan(0, rowBytes + 1);
-            for (var row = 0; row < height; row++)
+            using (var zlib = ZLibLevels.Create(compressed, compressionLevel))
             {
-                var current = raw.Slice(row * rowBytes, rowBytes);
-                var previous = row == 0 ? ReadOnlySpan<byte>.Empty : raw.Slice((row - 1) * rowBytes, rowBytes);
-                line[0] = PaethFilter;
-                Paeth(current, previous, bytesPerPixel, line[1..]);
-                zlib.Write(line);
+                for (var first = 0; first < height; first += rowsPerBlock)
+                {
+                    var rows = Math.Min(rowsPerBlock, height - first);
+                    for (var i = 0; i < rows; i++)
+                    {
+                        var row = first + i;
+                        var line = filtered.AsSpan(i * (rowBytes + 1), rowBytes + 1);
+                        var current = raw.Slice(row * rowBytes, rowBytes);
+                        var previous = row == 0 ? ReadOnlySpan<byte>.Empty : raw.Slice((row - 1) * rowBytes, rowBytes);
+                        line[0] = PaethFilter;
+                        Paeth(current, previous, bytesPerPixel, line[1..]);
+                    }
+                    zlib.Write(filtered.AsSpan(0, rows * (rowBytes + 1)));
+                }
             }
+            return compressed;
+        }
+        catch
+        {
+            compressed.Dispose();
+            throw;
         }
         finally
         {
             ArrayPool<byte>.Shared.Return(filtered);
         }
-        return compressed;
     }
 
     /// <summary>
     /// Writes compressed image data as chunks of at most 1 MiB (modest lengths for readers that buffer a chunk at a
     /// time). APNG's fdAT chunks start with a sequence number: <paramref name="sequence"/> is advanced per chunk.
     /// </summary>
-    internal static void WriteImageData(Stream output, MemoryStream compressed, ReadOnlySpan<byte> type, Func<int>? sequence)
+    internal static void WriteImageData(Stream output, ReadOnlySpan<byte> data, ReadOnlySpan<byte> type, Func<int>? sequence)
     {
-        var data = compressed.GetBuffer().AsSpan(0, (int)compressed.Length);
         const int ChunkLimit = 1 << 20;
         var withSequence = sequence is null ? null : new byte[Math.Min(ChunkLimit, data.Length) + 4];
         for (var at = 0; at < data.Length || at == 0; at += ChunkLimit)

@@ -41,8 +41,40 @@ public sealed class DicomDisplayImage
     /// rotation are in <see cref="Pixels"/>); null when none was.</summary>
     public string? PresentationState { get; init; }
 
-    public DicomPixelData? Source { get; init; }
+    /// <summary>The decoded frame the image was rendered from. An image rendered straight from a file does not keep
+    /// its decoded samples (a series would hold them all twice over): the frame is decoded again from the file the
+    /// first time this is read.</summary>
+    public DicomPixelData? Source
+    {
+        get => _source ?? _sourceLoader?.Value;
+        init => _source = value;
+    }
+
     public DisplaySettings? Settings { get; init; }
+
+    private readonly DicomPixelData? _source;
+    private readonly Lazy<DicomPixelData>? _sourceLoader;
+    private readonly DicomInfo? _sourceHeader;
+
+    /// <summary>Decodes <see cref="Source"/> on first use instead of holding it (see <see cref="Source"/>); made by
+    /// <see cref="DecodeOnDemand"/>, shared by images made from this one (scaled...).</summary>
+    internal Lazy<DicomPixelData>? SourceLoader
+    {
+        get => _sourceLoader;
+        init => _sourceLoader = value;
+    }
+
+    /// <summary>The header of the source file, without decoding anything (output names are filled from it).</summary>
+    internal DicomInfo? SourceHeader
+    {
+        get => _source?.Header ?? _sourceHeader;
+        init => _sourceHeader = value;
+    }
+
+    /// <summary>A loader for <see cref="SourceLoader"/>. A failed decode is tried again on the next read rather than
+    /// remembered; two threads racing may both decode, and one result is kept.</summary>
+    internal static Lazy<DicomPixelData> DecodeOnDemand(Func<DicomPixelData> decode) =>
+        new(decode, LazyThreadSafetyMode.PublicationOnly);
 
     public override string ToString() =>
         DicomTools.TextEscaper.Escape($"{System.IO.Path.GetFileName(Path)} frame {Frame}: {Width}x{Height} {(IsColor ? "RGB" : "grey")} {VoiSource}");

@@ -18,7 +18,10 @@ internal static class DisplayRenderer
     /// <summary>8-bit display image: grey (one byte a pixel) or RGB (three, interleaved).</summary>
     /// <param name="warn">Receives what was overridden or ignored, e.g. "window width 0 is invalid for LINEAR;
     /// using min-max".</param>
-    public static DicomDisplayImage Render(DicomPixelData frame, DisplaySettings settings, Action<string>? warn = null)
+    /// <param name="sourceLoader">When given, the image links to its source through it instead of holding
+    /// <paramref name="frame"/> (whose samples the caller may then reuse).</param>
+    public static DicomDisplayImage Render(DicomPixelData frame, DisplaySettings settings, Action<string>? warn = null,
+        Lazy<DicomPixelData>? sourceLoader = null)
     {
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(settings);
@@ -43,7 +46,9 @@ internal static class DisplayRenderer
                 IsColor = true,
                 Pixels = rgb,
                 Overlays = drawnOnColour,
-                Source = frame,
+                Source = sourceLoader is null ? frame : null,
+                SourceLoader = sourceLoader,
+                SourceHeader = frame.Header,
                 Settings = settings,
             };
         }
@@ -69,7 +74,9 @@ internal static class DisplayRenderer
             Inverted = pipeline.Invert,
             Padding = pipeline.Padding,
             Overlays = drawn,
-            Source = frame,
+            Source = sourceLoader is null ? frame : null,
+            SourceLoader = sourceLoader,
+            SourceHeader = frame.Header,
             Settings = settings,
         };
     }

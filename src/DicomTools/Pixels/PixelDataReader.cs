@@ -52,7 +52,9 @@ internal sealed class PixelDataReader
     public FrameGeometry Geometry => _source.Geometry;
 
     /// <summary>Decodes frame <paramref name="index"/> (0-based).</summary>
-    public DicomPixelData ReadFrame(int index)
+    /// <param name="pooledSamples">Take the sample array from <see cref="SampleBufferPool"/> when the layout allows
+    /// (the caller then owns the frame alone and returns its samples to the pool when done).</param>
+    public DicomPixelData ReadFrame(int index, bool pooledSamples = false)
     {
         var geometry = _source.Geometry;
         Array pixels;
@@ -66,7 +68,9 @@ internal sealed class PixelDataReader
             using var encoded = _source.RentEncodedFrame(index);
             if (SampleUnpacker.CanFinishInPlace(geometry, layout))
             {
-                pixels = SampleUnpacker.Allocate(geometry, layout);
+                pixels = SampleUnpacker.Allocate(geometry, layout, pooledSamples);
+                // A codec may leave samples it has no data for untouched: they must read zero, as in a new array.
+                if (pooledSamples) SampleUnpacker.BytesOf(pixels).Clear();
                 photometric = Decode(decoder, encoded.Span, geometry, SampleUnpacker.BytesOf(pixels), index);
                 SampleUnpacker.FinishInPlace(pixels, geometry, layout);
             }
@@ -85,7 +89,8 @@ internal sealed class PixelDataReader
             if (SampleUnpacker.CanFinishInPlace(geometry, layout))
             {
                 _source.CheckNativeFrame(index);
-                pixels = SampleUnpacker.Allocate(geometry, layout);
+                // The read fills every byte (or throws), so a pooled array needs no clearing.
+                pixels = SampleUnpacker.Allocate(geometry, layout, pooledSamples);
                 _source.ReadNativeFrameInto(index, SampleUnpacker.BytesOf(pixels));
                 SampleUnpacker.FinishInPlace(pixels, geometry, layout);
             }

@@ -32,22 +32,25 @@ internal static class SampleUnpacker
             : false;
 
     /// <summary>The typed array that will hold the frame (see <see cref="CanFinishInPlace"/>).</summary>
-    public static Array Allocate(FrameGeometry g, SampleLayout layout)
+    public static Array Allocate(FrameGeometry g, SampleLayout layout, bool pooled = false)
     {
         if (g.SampleCount > Array.MaxLength) throw new PixelDataException($"a frame of {g.SampleCount} samples is more than this reader can hold");
         var count = (int)g.SampleCount;
-        if (layout.IsFloat) return g.BitsAllocated == 64 ? new double[count] : new float[count];
+        if (layout.IsFloat) return g.BitsAllocated == 64 ? New<double>(count, pooled) : New<float>(count, pooled);
         return (g.BitsAllocated, g.IsSigned) switch
         {
-            (8, false) => new byte[count],
-            (8, true) => new sbyte[count],
-            (16, false) => new ushort[count],
-            (16, true) => new short[count],
-            (32, false) => new uint[count],
-            (32, true) => new int[count],
+            (8, false) => New<byte>(count, pooled),
+            (8, true) => New<sbyte>(count, pooled),
+            (16, false) => New<ushort>(count, pooled),
+            (16, true) => New<short>(count, pooled),
+            (32, false) => New<uint>(count, pooled),
+            (32, true) => New<int>(count, pooled),
             _ => throw new PixelDataException($"Bits Allocated {g.BitsAllocated} has no in-place layout"),
         };
     }
+
+    // Pooled arrays hold a previous frame's samples: the caller overwrites every sample (or clears them).
+    private static T[] New<T>(int count, bool pooled) where T : unmanaged => pooled ? SampleBufferPool.Rent<T>(count) : new T[count];
 
     /// <summary>The bytes of an array made by <see cref="Allocate"/>, for a reader or codec to fill.</summary>
     public static Span<byte> BytesOf(Array samples) => samples switch
