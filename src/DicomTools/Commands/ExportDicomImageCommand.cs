@@ -237,9 +237,20 @@ public sealed class ExportDicomImageCommand : RenderingCmdlet<string>
             if (width != pixels.Columns || height != pixels.Rows) grey = ImageScaler.Resize(grey, pixels.Columns, pixels.Rows, width, height);
             return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, width, height, stream, _format, _options), _overwrite, token);
         }
-        var image = Render(job, warnings);
-        if (_maxSize is { } limit) image = ImageScaler.Fit(image, limit);
-        return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(image, stream, _format, _options), _overwrite, token);
+        // An image rendered here (from a file, a header or decoded pixels) is seen by nobody else: its grey pixels
+        // come from the pool and go back once written, so a series export does not put one on the large-object
+        // heap per slice. Images that arrive rendered belong to the caller and are never recycled.
+        var ownsImage = job.Image is null && State is null;
+        var image = Render(job, warnings, pooledPixels: ownsImage);
+        try
+        {
+            var output = _maxSize is { } limit ? ImageScaler.Fit(image, limit) : image;
+            return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(output, stream, _format, _options), _overwrite, token);
+        }
+        finally
+        {
+            if (ownsImage && !image.IsColor) SampleBufferPool.Return(image.Pixels);
+        }
     }
 
     /// <summary>

@@ -84,10 +84,13 @@ internal sealed class FrameJob : IFileJob
     }
 
     /// <summary>The display image (rendering it now unless the job is one). Runs on a worker thread.</summary>
-    public DicomDisplayImage Render(DisplaySettings settings, List<string> warnings)
+    /// <param name="pooledPixels">A rendered image's grey pixels come from <see cref="SampleBufferPool"/> (the
+    /// caller keeps the image to itself and returns them).</param>
+    public DicomDisplayImage Render(DisplaySettings settings, List<string> warnings, bool pooledPixels = false)
     {
         if (Image is not null) return Image;
-        if (Reader is not { } reader || PixelData is not null) return DisplayRenderer.Render(Decode(), settings, warnings.Add);
+        if (Reader is not { } reader || PixelData is not null)
+            return DisplayRenderer.Render(Decode(), settings, warnings.Add, pooledPixels: pooledPixels);
         // A frame of a file: nobody but the renderer sees its decoded samples, so they go into a pooled array that is
         // returned as soon as the display image is made, and the image's Source decodes the frame again if asked.
         var index = Frame;
@@ -95,7 +98,7 @@ internal sealed class FrameJob : IFileJob
         try
         {
             return DisplayRenderer.Render(frame, settings, warnings.Add,
-                DicomDisplayImage.DecodeOnDemand(() => reader.ReadFrame(index)));
+                DicomDisplayImage.DecodeOnDemand(() => reader.ReadFrame(index)), pooledPixels);
         }
         finally
         {

@@ -64,10 +64,11 @@ public abstract class RenderingCmdlet<TResult> : ParallelFrameCmdlet<TResult>
 
     /// <summary>A job's display image: as given when it arrives rendered, else rendered with <see cref="Settings"/>
     /// and, when one was given, the presentation state. Runs on a worker thread.</summary>
-    internal DicomDisplayImage Render(FrameJob job, List<string> warnings) =>
+    /// <param name="pooledPixels">See <see cref="FrameJob.Render"/>; the presentation-state path ignores it.</param>
+    internal DicomDisplayImage Render(FrameJob job, List<string> warnings, bool pooledPixels = false) =>
         State is not null && job.Image is null
             ? PresentationStateRenderer.Render(job.Decode(), State, Settings, warnings.Add)
-            : job.Render(Settings, warnings);
+            : job.Render(Settings, warnings, pooledPixels);
 }
 
 /// <summary>

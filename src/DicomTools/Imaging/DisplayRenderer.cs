@@ -20,8 +20,10 @@ internal static class DisplayRenderer
     /// using min-max".</param>
     /// <param name="sourceLoader">When given, the image links to its source through it instead of holding
     /// <paramref name="frame"/> (whose samples the caller may then reuse).</param>
+    /// <param name="pooledPixels">Take the grey pixel array from <see cref="SampleBufferPool"/>: for a caller that
+    /// keeps the image to itself and returns the pixels once it has written them.</param>
     public static DicomDisplayImage Render(DicomPixelData frame, DisplaySettings settings, Action<string>? warn = null,
-        Lazy<DicomPixelData>? sourceLoader = null)
+        Lazy<DicomPixelData>? sourceLoader = null, bool pooledPixels = false)
     {
         ArgumentNullException.ThrowIfNull(frame);
         ArgumentNullException.ThrowIfNull(settings);
@@ -54,7 +56,8 @@ internal static class DisplayRenderer
         }
 
         var (pipeline, voi) = Plan(frame, settings, byte.MaxValue, sampleCount, warn);
-        var grey = new byte[sampleCount];
+        // Apply writes every pixel, so a pooled array's old contents never show.
+        var grey = pooledPixels ? SampleBufferPool.Rent<byte>(sampleCount) : new byte[sampleCount];
         Apply(frame, sampleCount, pipeline, grey.AsSpan());
         var drawn = settings.NoOverlays ? Array.Empty<OverlayBitmap>()
             : OverlayBurner.Burn(frame.Overlays, grey.AsSpan(), frame.Columns, frame.Rows, stackalloc byte[] { byte.MaxValue });

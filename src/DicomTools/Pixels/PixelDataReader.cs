@@ -52,9 +52,12 @@ internal sealed class PixelDataReader
     public FrameGeometry Geometry => _source.Geometry;
 
     /// <summary>Decodes frame <paramref name="index"/> (0-based).</summary>
+    public DicomPixelData ReadFrame(int index) => ReadFrame(index, pooledSamples: false);
+
+    /// <summary>Decodes frame <paramref name="index"/> (0-based).</summary>
     /// <param name="pooledSamples">Take the sample array from <see cref="SampleBufferPool"/> when the layout allows
     /// (the caller then owns the frame alone and returns its samples to the pool when done).</param>
-    public DicomPixelData ReadFrame(int index, bool pooledSamples = false)
+    public DicomPixelData ReadFrame(int index, bool pooledSamples)
     {
         var geometry = _source.Geometry;
         Array pixels;

@@ -30,8 +30,11 @@ internal static class SampleBufferPool
             {
                 for (var i = Kept.Count - 1; i >= 0; i--)
                 {
-                    if (Kept[i] is T[] found && found.Length == length)
+                    // Exact type: the runtime lets a short[] pass as a ushort[] (and sbyte[] as byte[]), whose samples
+                    // would then be read with the wrong sign.
+                    if (Kept[i].GetType() == typeof(T[]) && Kept[i].Length == length)
                     {
+                        var found = (T[])Kept[i];
                         Kept.RemoveAt(i);
                         _keptBytes -= BytesOf<T>(length);
                         return found;
