@@ -1,6 +1,7 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.IO.Compression;
+using System.Runtime.Intrinsics;
 
 namespace DicomTools.Export;
 
@@ -146,13 +147,50 @@ internal static class PngWriter
             return;
         }
         for (var i = 0; i < bpp; i++) output[i] = (byte)(row[i] - previous[i]);
-        for (var i = bpp; i < row.Length; i++)
+        var start = bpp;
+        if (Vector128.IsHardwareAccelerated)
+        {
+            // The predictor reads only unfiltered bytes (left, up, up-left), so 16 bytes are filtered at once.
+            for (; start + Vector128<byte>.Count <= row.Length; start += Vector128<byte>.Count)
+                PaethBlock(row, previous, bpp, start, output);
+        }
+        for (var i = start; i < row.Length; i++)
         {
             int a = row[i - bpp], b = previous[i], c = previous[i - bpp];
             var p = a + b - c;
             int pa = Math.Abs(p - a), pb = Math.Abs(p - b), pc = Math.Abs(p - c);
             var predictor = pa <= pb && pa <= pc ? a : pb <= pc ? b : c;
             output[i] = (byte)(row[i] - predictor);
+        }
+    }
+
+    /// <summary>Paeth of the 16 bytes from <paramref name="at"/>: the scalar rule on 16-bit lanes, choosing left
+    /// when |p - a| is smallest, then up, then up-left (ties in that order, as ISO/IEC 15948 9.4 says).</summary>
+    private static void PaethBlock(ReadOnlySpan<byte> row, ReadOnlySpan<byte> previous, int bpp, int at, Span<byte> output)
+    {
+        var x = Vector128.Create(row.Slice(at, 16));
+        var left = Vector128.Create(row.Slice(at - bpp, 16));
+        var up = Vector128.Create(previous.Slice(at, 16));
+        var upLeft = Vector128.Create(previous.Slice(at - bpp, 16));
+        var (aLow, aHigh) = Vector128.Widen(left);
+        var (bLow, bHigh) = Vector128.Widen(up);
+        var (cLow, cHigh) = Vector128.Widen(upLeft);
+        var predictor = Vector128.Narrow(
+            Predict(aLow.AsInt16(), bLow.AsInt16(), cLow.AsInt16()).AsUInt16(),
+            Predict(aHigh.AsInt16(), bHigh.AsInt16(), cHigh.AsInt16()).AsUInt16());
+        (x - predictor).CopyTo(output.Slice(at, 16));
+
+        static Vector128<short> Predict(Vector128<short> a, Vector128<short> b, Vector128<short> c)
+        {
+            // p = a + b - c: p - a = b - c, p - b = a - c, p - c = (b - c) + (a - c).
+            var bc = b - c;
+            var ac = a - c;
+            var pa = Vector128.Abs(bc);
+            var pb = Vector128.Abs(ac);
+            var pc = Vector128.Abs(bc + ac);
+            var useA = Vector128.LessThanOrEqual(pa, pb) & Vector128.LessThanOrEqual(pa, pc);
+            var useB = Vector128.LessThanOrEqual(pb, pc);
+            return Vector128.ConditionalSelect(useA, a, Vector128.ConditionalSelect(useB, b, c));
         }
     }
 

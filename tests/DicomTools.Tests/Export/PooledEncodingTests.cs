@@ -48,6 +48,41 @@ public sealed class PooledEncodingTests
         Assert.True(CountChunks(bytes, "IDAT") >= 2, "data over 1 MiB is split into IDAT chunks of at most 1 MiB");
     }
 
+    [Theory]
+    [InlineData(1, 17, 5)]
+    [InlineData(1, 301, 7)]
+    [InlineData(3, 37, 23)]
+    [InlineData(3, 129, 4)]
+    public void Random_pictures_of_any_width_survive_the_vectorised_Paeth_filter(int channels, int width, int height)
+    {
+        // Widths around the 16-byte block and random bytes: every tie and every branch of the predictor is met.
+        var random = new Random(width * 31 + channels);
+        var pixels = new byte[width * height * channels];
+        random.NextBytes(pixels);
+        for (var i = 0; i < pixels.Length; i += 5) pixels[i] = (byte)(pixels[i] & 0xF0); // some equal neighbours
+        var image = new DicomTools.DicomDisplayImage { Path = "random", Frame = 0, NumberOfFrames = 1, Width = width, Height = height, IsColor = channels == 3, Pixels = pixels };
+
+        using var file = new MemoryStream();
+        DisplayImageEncoder.Encode(image, file, ImageFormat.Png);
+
+        byte[] back;
+        if (channels == 1)
+        {
+            using var decoded = Image.Load<L8>(file.ToArray());
+            var grey = new L8[width * height];
+            decoded.CopyPixelDataTo(grey);
+            back = grey.Select(p => p.PackedValue).ToArray();
+        }
+        else
+        {
+            using var decoded = Image.Load<Rgb24>(file.ToArray());
+            var rgb = new Rgb24[width * height];
+            decoded.CopyPixelDataTo(rgb);
+            back = rgb.SelectMany(p => new[] { p.R, p.G, p.B }).ToArray();
+        }
+        Assert.Equal(pixels, back);
+    }
+
     private static int CountChunks(byte[] png, string type)
     {
         var count = 0;
