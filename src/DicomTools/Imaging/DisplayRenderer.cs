@@ -56,8 +56,9 @@ internal static class DisplayRenderer
         }
 
         var (pipeline, voi) = Plan(frame, settings, byte.MaxValue, sampleCount, warn);
-        // Apply writes every pixel, so a pooled array's old contents never show.
-        var grey = pooledPixels ? SampleBufferPool.Rent<byte>(sampleCount) : new byte[sampleCount];
+        // Apply writes every pixel, so neither a pooled array's old contents nor an uninitialised one's ever show
+        // (and a frame-sized array is not cleared only to be overwritten).
+        var grey = pooledPixels ? SampleBufferPool.Rent<byte>(sampleCount) : GC.AllocateUninitializedArray<byte>(sampleCount);
         Apply(frame, sampleCount, pipeline, grey.AsSpan());
         var drawn = settings.NoOverlays ? Array.Empty<OverlayBitmap>()
             : OverlayBurner.Burn(frame.Overlays, grey.AsSpan(), frame.Columns, frame.Rows, stackalloc byte[] { byte.MaxValue });
@@ -96,7 +97,7 @@ internal static class DisplayRenderer
                 $"{FrameChecks.Where(frame)} is a colour image ({frame.PhotometricInterpretation}); 16-bit rendering is greyscale only",
                 nameof(frame));
         var (pipeline, _) = Plan(frame, settings, ushort.MaxValue, sampleCount, warn);
-        var grey = new ushort[sampleCount];
+        var grey = GC.AllocateUninitializedArray<ushort>(sampleCount); // Apply writes every sample
         Apply(frame, sampleCount, pipeline, grey.AsSpan());
         if (!settings.NoOverlays)
             OverlayBurner.Burn(frame.Overlays, grey.AsSpan(), frame.Columns, frame.Rows, stackalloc ushort[] { ushort.MaxValue });
