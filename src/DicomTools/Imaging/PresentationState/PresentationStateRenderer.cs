@@ -63,14 +63,17 @@ internal static class PresentationStateRenderer
                     if ((shutters.Any && shutters.Covers(r + 1, c + 1)) || (bitmap is not null && IsSet(bitmap, r, c)))
                         pixels[r * frame.Columns + c] = level;
         }
-        // PIXEL-unit graphics belong to the image (they move with the displayed area and the rotation).
-        GraphicAnnotations.Draw(graphics.Where(g => !g.DisplayUnits), pixels, frame.Columns, frame.Rows);
         int width = frame.Columns, height = frame.Rows;
+        // PIXEL-unit graphics belong to the image: drawn after the displayed area is sampled, through the same
+        // mapping, so a magnified area keeps its lines one output pixel wide and its sub-pixel positions.
+        var map = PixelMap.Identity;
         if (state.AreaFor(frame.SOPInstanceUID, frameNumber) is { } area
             && !(area.Left == 1 && area.Top == 1 && area.Right == width && area.Bottom == height && area.Magnification == 1 && area.AspectRatio == 1))
         {
             (pixels, width, height) = DisplayedAreaSampler.Sample(pixels, width, height, area);
+            map = new PixelMap(area.Left - 1, area.Top - 1, width / ((double)area.Right - area.Left + 1), height / ((double)area.Bottom - area.Top + 1));
         }
+        GraphicAnnotations.Draw(graphics.Where(g => !g.DisplayUnits), pixels, width, height, map);
         (pixels, width, height) = Transform(pixels, width, height, state.Rotation, state.HorizontalFlip);
         // DISPLAY-unit graphics are fractions of the displayed area as shown.
         GraphicAnnotations.Draw(graphics.Where(g => g.DisplayUnits), pixels, width, height);
