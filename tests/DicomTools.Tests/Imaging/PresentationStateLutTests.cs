@@ -101,4 +101,39 @@ public sealed class PresentationStateLutTests : IClassFixture<PresentationStateL
         var image = PresentationStateRenderer.Render(PixelDataReader.Open(TestCorpus.PathOf(Image)).ReadFrame(0), state, DisplaySettings.Default);
         Assert.Empty(image.Overlays);
     }
+    [Fact]
+    public void A_pydicom_written_state_with_lut_data_a_bitmap_shutter_and_magnify_is_read_and_rendered_to_its_size()
+    {
+        string path = "";
+        for (var dir = new DirectoryInfo(AppContext.BaseDirectory); dir != null && path.Length == 0; dir = dir.Parent)
+        {
+            var candidate = Path.Combine(dir.FullName, "tests", "fixtures", "presentation", "gsps_lut_bitmap_magnify.pr.dcm");
+            if (File.Exists(candidate)) path = candidate;
+        }
+        Assert.True(path.Length > 0, "tests/fixtures/presentation/gsps_lut_bitmap_magnify.pr.dcm not found");
+        var state = GrayscalePresentationState.Read(DicomFile.Open(path, DicomReadOptions.Full));
+        // Written by pydicom: Modality LUT 256 entries from -3000 (stored as US 62536), 16 bits; VOI LUT 300 entries,
+        // 12 bits; Presentation LUT 4096 entries, 10 bits; shutters BITMAP (group 6004) and CIRCULAR, CIELab L* 40000
+        // and no Shutter Presentation Value; MAGNIFY 1.5 of columns -3..30, rows 2..40, pixel spacing 0.4\0.2.
+        Assert.Equal((256, 62536, 16), (state.ModalityLut!.EntryCount, state.ModalityLut.FirstMappedValue, state.ModalityLut.BitsPerEntry));
+        Assert.Equal(-3000, state.ModalityLut.FirstMappedValueFor(signedInput: true));
+        Assert.Equal((300, 12), (state.Vois[0].Lut!.EntryCount, state.Vois[0].Lut!.BitsPerEntry));
+        Assert.Equal((4096, 10, 1023), (state.PresentationLut!.EntryCount, state.PresentationLut.BitsPerEntry, (int)state.PresentationLut.Entries[0]));
+        Assert.Equal((ushort)0x6004, state.Shutters!.BitmapGroup);
+        Assert.NotNull(state.Shutters.Circle);
+        Assert.Equal(40000, state.Shutters.PresentationValue);
+        var area = state.AreaFor("2.25.8009", 1)!;
+        Assert.Equal(("MAGNIFY", 1.5, 2.0), (area.SizeMode, area.Magnification, area.AspectRatio));
+        var pixels = new short[48 * 32];
+        for (int i = 0; i < pixels.Length; i++) pixels[i] = (short)(i * 7 - 3000);
+        var frame = new DicomPixelData
+        {
+            Path = "frame.dcm", Frame = 0, NumberOfFrames = 1, Rows = 48, Columns = 32, SamplesPerPixel = 1,
+            PhotometricInterpretation = "MONOCHROME2", BitsAllocated = 16, BitsStored = 16, IsSigned = true, Pixels = pixels,
+            SOPInstanceUID = "2.25.8009",
+        };
+        var image = PresentationStateRenderer.Render(frame, state, DisplaySettings.Default);
+        // 34 x 39 area pixels, 1.5 wide and 3 high each (vertical spacing twice the horizontal), then turned 270 degrees.
+        Assert.Equal((117, 51), (image.Width, image.Height));
+    }
 }
