@@ -32,8 +32,8 @@ internal sealed record ReferencedImage(string SopInstanceUid, int[] Frames)
             : ds.GetDoubles(tag)?.Select(d => (int)d).ToArray() ?? Array.Empty<int>();
 }
 
-/// <summary>A Softcopy VOI LUT Sequence item: the images it is for (none listed: all) and its window, or its VOI LUT
-/// (the first VOI LUT Sequence item; it wins over a window in the same item, as in an image, C.11.2).</summary>
+/// <summary>A Softcopy VOI LUT Sequence item: the images it is for (none listed: all) and its window, or, when it has
+/// no window, its VOI LUT (the first VOI LUT Sequence item).</summary>
 internal sealed record SoftcopyVoi(ReferencedImage[] Images, double Center, double Width, VoiLutFunction Function, string? Explanation,
     DicomLut? Lut = null);
 
@@ -140,17 +140,18 @@ internal sealed class GrayscalePresentationState
         foreach (var item in ds.GetSequence(Tags.SoftcopyVOILUTSequence))
         {
             var refs = ReferencedImage.ListIn(item);
-            if (FirstItem(item.GetSequence(Tags.VOILUTSequence)) is { } lutItem)
+            var centers = item.GetDoubles(DicomTags.WindowCenter);
+            var widths = item.GetDoubles(DicomTags.WindowWidth);
+            // An item with both a window and a VOI LUT uses the window, as VoiSelector's default does for an image.
+            if (centers is not { Length: > 0 } || widths is not { Length: > 0 })
             {
+                if (FirstItem(item.GetSequence(Tags.VOILUTSequence)) is not { } lutItem) continue;
                 // Signedness of the first mapped value is settled when rendering, from the modality values (VoiSelector).
                 var lut = LutReader.FromItem(lutItem, signedInput: false)
                     ?? throw new PresentationStateException($"{name}: a Softcopy VOI LUT Sequence item has no usable LUT Descriptor and LUT Data");
                 vois.Add(new SoftcopyVoi(refs, 0, 0, VoiLutFunction.Linear, lut.Explanation, lut));
                 continue;
             }
-            var centers = item.GetDoubles(DicomTags.WindowCenter);
-            var widths = item.GetDoubles(DicomTags.WindowWidth);
-            if (centers is not { Length: > 0 } || widths is not { Length: > 0 }) continue;
             var function = VoiLutFunctionNames.TryParse(item.GetString(DicomTags.VOILUTFunction)?.Trim().ToUpperInvariant(), out var f) ? f : VoiLutFunction.Linear;
             vois.Add(new SoftcopyVoi(refs, centers[0], widths[0], function, item.GetStrings(DicomTags.WindowCenterWidthExplanation).FirstOrDefault()));
         }
