@@ -95,6 +95,28 @@ def bitmap_state(ps):
 bitmap_expected = np.floor(window(modality, 40, 400, 255) + 0.5).astype(np.uint8)
 cases.append(dict(name="bitmap_shutter", edit=bitmap_state, expected=bitmap_expected, mask=shutter, value=20000))
 
+# 5. The same shutter with an overlay plane the state activates (6000, a line across row 3, mostly shuttered, and
+# one inside the opening): PS3.4 N.2.3 applies the shutter before the image-space annotations, so the overlay shows
+# white (the display maximum, as DCMTK draws graphics overlays) over the shutter too. dcmp2pgm 3.6.7 does not burn
+# the activated overlay into its bitmap (with -v it writes it to a file of its own), so it is no reference on those
+# pixels; it does apply the bitmap shutter here (where the state has a Graphic Layer Sequence), in P-value 20000
+# truncated to 77 where we round to 78.
+overlay = np.zeros((rows, cols), bool); overlay[2, :] = True; overlay[59, 59:80] = True
+def overlay_state(ps):
+    bitmap_state(ps)
+    ps.add_new(0x60000010, "US", rows); ps.add_new(0x60000011, "US", cols)
+    ps.add_new(0x60000040, "CS", "G"); ps.add_new(0x60000050, "SS", [1, 1])
+    ps.add_new(0x60000100, "US", 1); ps.add_new(0x60000102, "US", 0)
+    ps.add_new(0x60001001, "CS", "L1")
+    bits = np.packbits(overlay.astype(np.uint8).ravel(), bitorder="little")
+    if len(bits) % 2: bits = np.append(bits, 0)
+    ps.add_new(0x60003000, "OW", bits.tobytes())
+    layer = Dataset(); layer.GraphicLayer = "L1"; layer.GraphicLayerOrder = 1
+    ps.GraphicLayerSequence = Sequence([layer])
+overlay_expected = bitmap_expected.copy(); overlay_expected[overlay] = 255
+cases.append(dict(name="overlay_over_shutter", edit=overlay_state, expected=overlay_expected, mask=shutter & ~overlay, value=20000,
+                  nodcmtk=overlay))
+
 for case in cases:
     path = os.path.join(OUT, case["name"] + ".pr.dcm")
     run("dcmpsmk", "-q", IMAGE, path)
@@ -107,4 +129,5 @@ for case in cases:
     mask = case["mask"] if case["mask"] is not None else np.zeros((rows, cols), bool)
     print(json.dumps(dict(name=case["name"], path=path, width=int(out.shape[1]), height=int(out.shape[0]), value=case["value"],
         dcmtk=out.tobytes().hex(), expected=np.ascontiguousarray(case["expected"]).astype(np.uint8).tobytes().hex(),
-        shutter=np.ascontiguousarray(mask).astype(np.uint8).tobytes().hex())))
+        shutter=np.ascontiguousarray(mask).astype(np.uint8).tobytes().hex(),
+        nodcmtk=np.ascontiguousarray(case.get("nodcmtk", np.zeros((rows, cols), bool))).astype(np.uint8).tobytes().hex())))

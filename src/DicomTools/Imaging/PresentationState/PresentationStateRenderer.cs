@@ -38,10 +38,10 @@ internal static class PresentationStateRenderer
         bool wanted = (state.PresentationLutShape == "INVERSE") != settings.Invert;
         var chosen = voi switch
         {
-            null => settings with { Invert = fileInverts != wanted, NoOverlays = false },
+            null => settings with { Invert = fileInverts != wanted, NoOverlays = true },
             // The state's VOI LUT is the copy's only one (Copy): chosen by index, so the image's rule for its
             // first mapped value's sign applies.
-            { Lut: not null } => new DisplaySettings { VoiLutIndex = 0, Invert = fileInverts != wanted, IgnorePadding = settings.IgnorePadding },
+            { Lut: not null } => new DisplaySettings { VoiLutIndex = 0, Invert = fileInverts != wanted, IgnorePadding = settings.IgnorePadding, NoOverlays = true },
             _ => new DisplaySettings
             {
                 Center = voi.Center,
@@ -49,6 +49,7 @@ internal static class PresentationStateRenderer
                 Function = voi.Function,
                 Invert = fileInverts != wanted,
                 IgnorePadding = settings.IgnorePadding,
+                NoOverlays = true,
             },
         };
         var image = DisplayRenderer.Render(source, chosen, warn);
@@ -63,6 +64,9 @@ internal static class PresentationStateRenderer
                     if ((shutters.Any && shutters.Covers(r + 1, c + 1)) || (bitmap is not null && IsSet(bitmap, r, c)))
                         pixels[r * frame.Columns + c] = level;
         }
+        // PS3.4 N.2.3: the shutter comes first, then the annotations in image space (the overlays the state activates
+        // and PIXEL graphics), so overlays show over a shutter. The overlays were kept out of the render for this.
+        var drawn = OverlayBurner.Burn(source.Overlays, pixels.AsSpan(), frame.Columns, frame.Rows, stackalloc byte[] { byte.MaxValue });
         int width = frame.Columns, height = frame.Rows;
         // PIXEL-unit graphics belong to the image: drawn after the displayed area is sampled, through the same
         // mapping, so a magnified area keeps its lines one output pixel wide and its sub-pixel positions.
@@ -92,7 +96,7 @@ internal static class PresentationStateRenderer
             VoiSource = voi is null ? image.VoiSource : $"presentation state {ps}" + (string.IsNullOrEmpty(voi.Explanation) ? "" : $" ({voi.Explanation})"),
             Inverted = image.Inverted,
             Padding = image.Padding,
-            Overlays = image.Overlays,
+            Overlays = drawn,
             PresentationState = state.Path,
             Source = frame,
             Settings = settings,
