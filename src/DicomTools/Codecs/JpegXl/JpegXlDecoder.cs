@@ -11,9 +11,10 @@ namespace DicomTools.Codecs.JpegXl;
 /// (<see cref="NativeLibraries.JpegXl"/>). One instance per transfer syntax, because each promises something
 /// different about the codestream and that is checked here: JPEG XL Lossless (.110) must be coded in the image's
 /// own colour space (not XYB, which is lossy); JPEG XL JPEG Recompression (.111) must carry the data that rebuilds the
-/// original JPEG, and its pixels are that JPEG's pixels: libjxl rebuilds the JPEG bitstream and our own DCT decoder
-/// (<see cref="JpegDecoders.Dct"/>) decodes it, so a .111 frame gives exactly what the .50 frame it came from gives
-/// (libjxl's own pixel output differs from libjpeg's by a few levels); JPEG XL (.112) is any of these.
+/// original JPEG; JPEG XL (.112) is any of these. A codestream that carries its JPEG (always under .111, possibly
+/// under the others) gives that JPEG's pixels: libjxl rebuilds the JPEG bitstream and our own DCT decoder
+/// (<see cref="JpegDecoders.Dct"/>) decodes it, so the frame gives exactly what the .50 frame it came from gives
+/// (libjxl's own pixel output differs from libjpeg's by a few levels).
 /// Bare codestreams and the ISO BMFF container are both accepted.
 /// </summary>
 /// <remarks>
@@ -87,7 +88,8 @@ internal sealed unsafe class JpegXlDecoder : IFrameDecoder
             fixed (byte* input = encoded)
             fixed (byte* output = destination)
             {
-                int events = JpegXlApi.EventBasicInfo | JpegXlApi.EventFullImage | (IsJpegRecompression ? JpegXlApi.EventJpegReconstruction : 0);
+                // Whatever the syntax, a codestream that carries its JPEG is decoded as that JPEG (one rule for all three).
+                int events = JpegXlApi.EventBasicInfo | JpegXlApi.EventFullImage | JpegXlApi.EventJpegReconstruction;
                 Check(api.SubscribeEvents(decoder, events), "subscribing to events");
                 Check(api.SetInput(decoder, input, (nuint)encoded.Length), "setting the input");
                 api.CloseInput(decoder);
@@ -128,7 +130,7 @@ internal sealed unsafe class JpegXlDecoder : IFrameDecoder
                             }
                             break;
                         case JpegXlApi.EventFullImage:
-                            if (IsJpegRecompression)
+                            if (jpeg.IsStarted)
                                 return DecodeReconstructedJpeg(jpeg.Finish(api, decoder), geometry, destination);
                             if (scratch is not null) Widen(scratch.AsSpan(0, (int)geometry.SampleCount), destination);
                             ClampToBitsStored(geometry, destination);
@@ -290,6 +292,8 @@ internal sealed unsafe class JpegXlDecoder : IFrameDecoder
             _buffer = null;
             _capacity = _written = _chunkStart = 0;
         }
+
+        public readonly bool IsStarted => _buffer != null;
 
         public void Start(JpegXlApi api, IntPtr decoder)
         {
