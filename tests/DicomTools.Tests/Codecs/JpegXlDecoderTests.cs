@@ -75,6 +75,33 @@ public sealed class JpegXlDecoderTests
     }
 
     [SkippableFact]
+    public void Samples_above_Bits_Stored_are_clamped_to_its_maximum()
+    {
+        // The grey12 fixture reaches 3825; read under Bits Stored 11 every sample above 2047 must become 2047, not wrap.
+        RequireLibjxl();
+        var encoded = Fixture("grey12.jxl.dcm");
+        var source = Fixture("grey12.source.dcm");
+        var geometry = encoded.Geometry with { BitsStored = 11 };
+        var output = CodecAssert.DecodeGuarded(JpegXlDecoder.Lossless, encoded.Frames[0], geometry);
+
+        var expected = System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(source.Frames[0]).ToArray().Select(v => (ushort)Math.Min(v, (ushort)2047)).ToArray();
+        Assert.Contains(expected, v => v == 2047);
+        Assert.Equal(expected, System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(output).ToArray());
+    }
+
+    [SkippableFact]
+    public void An_eight_bit_codestream_in_a_sixteen_bit_frame_is_widened()
+    {
+        RequireLibjxl();
+        var encoded = Fixture("grey8.jxl.dcm");
+        var source = Fixture("grey8.source.dcm");
+        var geometry = encoded.Geometry with { BitsAllocated = 16 };
+        var output = CodecAssert.DecodeGuarded(JpegXlDecoder.Lossless, encoded.Frames[0], geometry);
+
+        Assert.Equal(source.Frames[0].Select(v => (ushort)v).ToArray(), System.Runtime.InteropServices.MemoryMarshal.Cast<byte, ushort>(output).ToArray());
+    }
+
+    [SkippableFact]
     public void Frames_read_through_the_pixel_reader_and_the_codec_table()
     {
         RequireLibjxl();
