@@ -157,8 +157,9 @@ internal sealed unsafe class JpegXlDecoder : IFrameDecoder
     }
 
     /// <summary>
-    /// What PS3.5 Table 8.2.15-1 allows for the header of a JPEG XL frame, as far as decoding depends on it: grey or
-    /// colour, 8 or 16 bits allocated; JPEG recompression holds 8-bit unsigned samples (JPEG baseline).
+    /// The header of a JPEG XL frame, as far as decoding depends on it (our reading of PS3.5 8.2.15 and Table
+    /// 8.2.15-1, kept permissive where unsure): grey or colour, 8 or 16 bits allocated; JPEG recompression holds
+    /// 8-bit unsigned samples (libjxl recompresses 8-bit JPEGs only).
     /// </summary>
     private void CheckHeader(FrameGeometry geometry)
     {
