@@ -95,6 +95,7 @@ internal sealed unsafe class JpegXlDecoder : IFrameDecoder
                 api.CloseInput(decoder);
 
                 int outputBytesPerSample = 0;
+                bool outputSet = false;
                 for (int step = 0; ; step++)
                 {
                     if (step == MaxDecoderSteps) throw Damaged($"libjxl asked for more than {MaxDecoderSteps} steps");
@@ -107,6 +108,7 @@ internal sealed unsafe class JpegXlDecoder : IFrameDecoder
                             outputBytesPerSample = CheckCodestream(info, geometry);
                             break;
                         case JpegXlApi.EventJpegReconstruction:
+                            if (outputBytesPerSample == 0) throw Damaged("libjxl offered the JPEG before the basic info");
                             jpeg.Start(api, decoder);
                             break;
                         case JpegXlApi.StatusJpegNeedMoreOutput:
@@ -116,6 +118,8 @@ internal sealed unsafe class JpegXlDecoder : IFrameDecoder
                             if (IsJpegRecompression)
                                 throw new CodecException($"{Name} codestream holds no JPEG reconstruction data: it is not a recompressed JPEG, as this transfer syntax requires");
                             if (outputBytesPerSample == 0) throw Damaged("libjxl asked for pixels before the basic info");
+                            if (outputSet) throw Damaged("libjxl asked twice for the output buffer");
+                            outputSet = true;
                             if (outputBytesPerSample == geometry.BytesPerSample)
                             {
                                 SetImageOutput(api, decoder, outputBytesPerSample, geometry, output, destination.Length);
