@@ -101,6 +101,17 @@ Describe 'Get-DicomPixelData' -Skip:(-not $CorpusPresent) {
         $errors[0].ToString() | Should -Match 'frame 0 needs bytes'
     }
 
+    It 'refuses a JPEG 2000 Part 2 multiple-component transform by name, and reads the next file' {
+        $fixtures = Join-Path $PSScriptRoot '../fixtures/jpeg2000'
+        $errors = $null
+        $px = @(Get-DicomPixelData -LiteralPath (Join-Path $fixtures 'rgb8.part2.mc.dcm'), (Join-Path $fixtures 'rgb8.part1.mc.dcm') -ErrorVariable errors -ErrorAction SilentlyContinue)
+        $px.Count | Should -Be 1
+        $px[0].Path | Should -Match 'rgb8\.part1\.mc\.dcm$'
+        $errors.Count | Should -Be 1
+        $errors[0].FullyQualifiedErrorId | Should -Be 'PixelDecodeError,DicomTools.GetDicomPixelDataCommand'
+        $errors[0].ToString() | Should -Match 'rgb8\.part2\.mc\.dcm: .*Part 2 multiple-component transform \(COD transform 2, MCT/MCC/MCO marker segments\) is not supported'
+    }
+
     It 'filters frames arriving decoded with -Frame in the next cmdlet' {
         $file = Corpus 'pydicom__rtdose.dcm'
         (Get-DicomPixelData -LiteralPath $file -Frame 3, 4 | ConvertTo-WindowedImage -Frame 4).Frame | Should -Be 4

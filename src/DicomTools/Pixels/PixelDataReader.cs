@@ -103,7 +103,7 @@ internal sealed class PixelDataReader
             }
         }
 
-        var frame = FrameAttributes.ReadForFrame(_dataset, index);
+        var frame = FrameAttributes.ReadForFrame(_dataset, index, _shared.ModalityLut is not null, geometry.IsSigned);
         return new DicomPixelData
         {
             Path = _source.File.Path,
@@ -128,7 +128,7 @@ internal sealed class PixelDataReader
             WindowCenter = frame.WindowCenter,
             WindowWidth = frame.WindowWidth,
             WindowCenterWidthExplanation = frame.WindowExplanation,
-            VoiLuts = _shared.VoiLuts,
+            VoiLuts = frame.VoiLuts.Length > 0 ? frame.VoiLuts : _shared.VoiLuts,
             VOILUTFunction = frame.VoiLutFunction,
             PresentationLUTShape = _shared.PresentationLutShape,
             Padding = _padding,
@@ -180,11 +180,7 @@ internal sealed class PixelDataReader
             var intercept = ds.GetDouble(DicomTags.RescaleIntercept) ?? 0;
             // VOI LUTs map modality values: their first mapped value is signed when those values can be negative,
             // which a Modality LUT's output (unsigned table entries) never is (the rule the renderer applies too).
-            var voiSigned = modalityLut is null && (signed || intercept < 0);
-            var voiLuts = ds.GetSequence(DicomTags.VOILUTSequence)
-                .Select(item => LutReader.FromItem(item, voiSigned))
-                .OfType<DicomLut>()
-                .ToArray();
+            var voiLuts = VoiLutsOf(ds, VoiLutIsSigned(modalityLut is not null, signed, intercept));
             var isPalette = g.PhotometricInterpretation == "PALETTE COLOR";
             return new FrameAttributes
             {
@@ -197,7 +193,20 @@ internal sealed class PixelDataReader
             };
         }
 
-        public static FrameAttributes ReadForFrame(DicomDataset ds, int frame)
+        /// <summary>VOI LUTs map modality values: their first mapped value is signed when those values can be
+        /// negative, which a Modality LUT's output (unsigned table entries) never is (the rule the renderer applies too).</summary>
+        private static bool VoiLutIsSigned(bool hasModalityLut, bool signedSamples, double intercept) =>
+            !hasModalityLut && (signedSamples || intercept < 0);
+
+        private static DicomLut[] VoiLutsOf(DicomDataset holder, bool signed) =>
+            holder.GetSequence(DicomTags.VOILUTSequence).Select(item => LutReader.FromItem(item, signed)).OfType<DicomLut>().ToArray();
+
+        /// <summary>
+        /// The values an enhanced object may give each frame in its functional groups (the top level wins when it
+        /// has them): rescale, windows and, from the Frame VOI LUT With LUT macro (PS3.3 C.7.6.16.2.10b, enhanced
+        /// XA, MG, DX), VOI LUTs. VoiLuts is empty when the frame's functional groups hold none.
+        /// </summary>
+        public static FrameAttributes ReadForFrame(DicomDataset ds, int frame, bool hasModalityLut, bool signedSamples)
         {
             DicomDataset? Holder(DicomTag tag) => FunctionalGroups.Holder(ds, frame, FunctionalGroups.MacroFor(tag), tag);
             var centers = Holder(DicomTags.WindowCenter)?.GetDoubles(DicomTags.WindowCenter) ?? Array.Empty<double>();
@@ -208,8 +217,13 @@ internal sealed class PixelDataReader
             var function = Holder(DicomTags.VOILUTFunction)?.GetString(DicomTags.VOILUTFunction)?.Trim().ToUpperInvariant();
             var slope = Holder(DicomTags.RescaleSlope)?.GetDouble(DicomTags.RescaleSlope);
             var intercept = Holder(DicomTags.RescaleIntercept)?.GetDouble(DicomTags.RescaleIntercept);
+            // Top-level VOI LUTs are read once for all frames (ReadShared); only functional-group ones are per frame.
+            var voiLutHolder = ds.Contains(DicomTags.VOILUTSequence) ? null : Holder(DicomTags.VOILUTSequence);
+            var hasRescale = slope is not null && intercept is not null;
             return new FrameAttributes
             {
+                VoiLuts = voiLutHolder is null ? Array.Empty<DicomLut>()
+                    : VoiLutsOf(voiLutHolder, VoiLutIsSigned(hasModalityLut, signedSamples, hasRescale ? intercept!.Value : 0)),
                 // Rescale needs both values; one alone is ignored rather than half applied.
                 RescaleSlope = slope is not null && intercept is not null ? slope : null,
                 RescaleIntercept = slope is not null && intercept is not null ? intercept : null,

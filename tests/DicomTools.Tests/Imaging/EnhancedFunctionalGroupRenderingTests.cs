@@ -72,4 +72,49 @@ for path in sys.argv[1:]:
         Assert.Equal(4, settings.Distinct().Count());
         Assert.Null(reader.Header.Elements[DicomTools.Dicom.DicomTags.WindowCenter]);
     }
+
+    private const string VoiLutScript = """
+import json, sys
+import numpy as np
+import pydicom
+
+ds = pydicom.dcmread(sys.argv[1])
+pv = ds.SharedFunctionalGroupsSequence[0].PixelValueTransformationSequence[0]
+for f, own in enumerate(ds.PerFrameFunctionalGroupsSequence):
+    lut = own.FrameVOILUTSequence[0].VOILUTSequence[0]
+    entries, first, bits = [int(v) for v in lut.LUTDescriptor]
+    if ds.PixelRepresentation == 1 and first >= 32768:
+        first -= 65536  # C.11.2.1.1: the first mapped value is signed when the values it maps are
+    data = np.frombuffer(lut.LUTData, dtype="<u2")[:entries].astype(float)
+    x = ds.pixel_array[f].astype(float) * float(pv.RescaleSlope) + float(pv.RescaleIntercept)
+    index = np.clip(np.round(x).astype(int) - first, 0, entries - 1)
+    y = np.floor(data[index] / (2 ** bits - 1) * 255 + 0.5)
+    print(json.dumps({"frame": f, "explanation": str(lut.LUTExplanation), "pixels": y.astype(int).ravel().tolist()}))
+""";
+
+    /// <summary>
+    /// The enhanced XA / MG / DX layout: each frame's VOI LUT inside its Frame VOI LUT item (Frame VOI LUT With LUT
+    /// macro), no window anywhere. Truth: pydicom reads each frame's LUT from its functional group and numpy applies
+    /// C.11.2.1.1 (index = value - first mapped, clamped; output scaled from the LUT's bit depth to 8 bits).
+    /// </summary>
+    [SkippableFact]
+    public void Each_frame_is_rendered_through_the_voi_lut_in_its_functional_group()
+    {
+        var path = CodecTestFiles.Fixture("enhanced", "voilut.dcm");
+        var expectations = PydicomScript.RunJsonLines(VoiLutScript, new[] { path });
+        Assert.Equal(4, expectations.Count);
+        var reader = PixelDataReader.Open(path);
+
+        foreach (var expected in expectations)
+        {
+            var frame = expected.GetProperty("frame").GetInt32();
+            var truth = expected.GetProperty("pixels").EnumerateArray().Select(v => (byte)v.GetInt32()).ToArray();
+
+            var image = DisplayRenderer.Render(reader.ReadFrame(frame), new DisplaySettings());
+
+            Assert.Equal($"VOI LUT 1 ({expected.GetProperty("explanation").GetString()})", image.VoiSource);
+            var worst = truth.Zip(image.Pixels, (t, a) => Math.Abs(t - a)).Max();
+            Assert.True(worst == 0, $"voilut.dcm frame {frame}: differs from the LUT by up to {worst} grey levels");
+        }
+    }
 }

@@ -4,9 +4,10 @@ namespace DicomTools.Codecs.Jpeg2000;
 
 /// <summary>
 /// The little this decoder reads from a JPEG 2000 codestream itself (ISO/IEC 15444-1 Annex A): where the codestream
-/// starts (bare, or inside a JP2 file's 'jp2c' box) and whether the default coding style (COD) applies a
-/// multiple-component transform. OpenJPEG inverts that transform while decoding, so the samples it returns are
-/// RGB even when the DICOM header says YBR_RCT or YBR_ICT.
+/// starts (bare, or inside a JP2 file's 'jp2c' box), whether the default coding style (COD) applies a
+/// multiple-component transform, and whether that transform is Part 2's (ISO/IEC 15444-2 Annex J). OpenJPEG inverts
+/// the Part 1 transform while decoding, so the samples it returns are RGB even when the DICOM header says YBR_RCT or
+/// YBR_ICT; it refuses Part 2's.
 /// </summary>
 internal static class J2kMainHeader
 {
@@ -14,6 +15,9 @@ internal static class J2kMainHeader
 
     private const ushort StartOfCodestream = 0xFF4F;
     private const ushort CodingStyleDefault = 0xFF52;
+    private const ushort MultipleComponentTransformation = 0xFF74; // MCT, Part 2
+    private const ushort MultipleComponentCollection = 0xFF75;     // MCC, Part 2
+    private const ushort MultipleComponentOrdering = 0xFF77;       // MCO, Part 2
     private const ushort StartOfTile = 0xFF90;
     private const uint ContiguousCodestreamBox = 0x6A703263; // 'jp2c'
 
@@ -24,28 +28,63 @@ internal static class J2kMainHeader
     /// Whether the main header's COD marker switches the multiple-component transform on. False when the COD is
     /// absent or the header cannot be walked (OpenJPEG then reports the real damage).
     /// </summary>
-    public static bool UsesMultipleComponentTransform(ReadOnlySpan<byte> data)
+    public static bool UsesMultipleComponentTransform(ReadOnlySpan<byte> data) => Read(data).Transform > 0;
+
+    /// <summary>
+    /// What of Part 2's multiple-component transform the main header uses (COD transform 2, or MCT / MCC / MCO
+    /// marker segments), as words for an error message; null when it uses none. OpenJPEG 2.4 and later refuse such a
+    /// codestream while reading its header ("Invalid multiple component transformation"): its reader accepts only
+    /// transforms 0 and 1, though its encoder writes 2 (opj_set_MCT).
+    /// </summary>
+    public static string? DescribePart2Transform(ReadOnlySpan<byte> data)
+    {
+        var header = Read(data);
+        if (header.Transform < 2 && header.Part2Markers.Count == 0) return null;
+        var parts = new List<string>();
+        if (header.Transform >= 2) parts.Add($"COD transform {header.Transform}");
+        if (header.Part2Markers.Count > 0) parts.Add(string.Join("/", header.Part2Markers) + " marker segments");
+        return string.Join(", ", parts);
+    }
+
+    private readonly record struct MainHeader(int Transform, IReadOnlyList<string> Part2Markers);
+
+    /// <summary>
+    /// One walk over the main header's marker segments (each a 2-byte marker and a 2-byte length that counts itself;
+    /// SOT ends the main header). Transform -1 when no COD was found; the walk stops quietly at damage.
+    /// </summary>
+    private static MainHeader Read(ReadOnlySpan<byte> data)
     {
         var codestream = IsJp2File(data) ? FindContiguousCodestream(data) : data;
-        if (codestream.Length < 2 || BinaryPrimitives.ReadUInt16BigEndian(codestream) != StartOfCodestream) return false;
+        int transform = -1;
+        var part2Markers = new List<string>();
+        if (codestream.Length < 2 || BinaryPrimitives.ReadUInt16BigEndian(codestream) != StartOfCodestream) return new(transform, part2Markers);
 
         int position = 2;
-        // Every main-header marker segment is a 2-byte marker and a 2-byte length that counts itself; SOT ends it.
         while (position + 4 <= codestream.Length)
         {
             ushort marker = BinaryPrimitives.ReadUInt16BigEndian(codestream.Slice(position));
-            if (marker == StartOfTile || (marker & 0xFF00) != 0xFF00) return false;
+            if (marker == StartOfTile || (marker & 0xFF00) != 0xFF00) break;
             int length = BinaryPrimitives.ReadUInt16BigEndian(codestream.Slice(position + 2));
-            if (length < 2) return false;
-            if (marker == CodingStyleDefault)
+            if (length < 2) break;
+            switch (marker)
             {
-                // Lcod, Scod, then SGcod: progression order (1 byte), layers (2), multiple component transform (1).
-                const int mctOffset = 2 + 2 + 1 + 1 + 2;
-                return position + mctOffset < codestream.Length && length >= 7 && codestream[position + mctOffset] != 0;
+                case CodingStyleDefault:
+                    // Lcod, Scod, then SGcod: progression order (1 byte), layers (2), multiple component transform (1).
+                    const int transformOffset = 2 + 2 + 1 + 1 + 2;
+                    if (position + transformOffset < codestream.Length && length >= 7) transform = codestream[position + transformOffset];
+                    break;
+                case MultipleComponentTransformation: AddOnce(part2Markers, "MCT"); break;
+                case MultipleComponentCollection: AddOnce(part2Markers, "MCC"); break;
+                case MultipleComponentOrdering: AddOnce(part2Markers, "MCO"); break;
             }
             position += 2 + length;
         }
-        return false;
+        return new(transform, part2Markers);
+    }
+
+    private static void AddOnce(List<string> names, string name)
+    {
+        if (!names.Contains(name)) names.Add(name);
     }
 
     /// <summary>The contents of the top-level 'jp2c' box of a JP2 file, or an empty span.</summary>

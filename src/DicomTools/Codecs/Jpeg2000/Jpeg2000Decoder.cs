@@ -23,6 +23,9 @@ namespace DicomTools.Codecs.Jpeg2000;
 /// precision exceeds Bits Stored) and written Bits Allocated wide, little endian, components interleaved.</para>
 /// <para>Colour: when the codestream applied a multiple-component transform (RCT or ICT), OpenJPEG has inverted it,
 /// so a YBR_RCT / YBR_ICT header yields "RGB"; every other header value is returned unchanged.</para>
+/// <para>Part 2 (.92, .93): Part 1 codestreams under these transfer syntaxes decode as above; a Part 2 array-based
+/// multiple-component transform (MCT/MCC/MCO) is refused with an error that says so, before OpenJPEG is called,
+/// because OpenJPEG refuses it with a message that does not.</para>
 /// </remarks>
 internal sealed unsafe class Jpeg2000Decoder : IFrameDecoder
 {
@@ -87,6 +90,12 @@ internal sealed unsafe class Jpeg2000Decoder : IFrameDecoder
         // The library first: without it, saying what to install matters more than what is wrong with the frame.
         var api = OpenJpegApi.For(_library);
         if (encoded.IsEmpty) throw new CodecException("JPEG 2000 frame is empty");
+        var part2Transform = J2kMainHeader.DescribePart2Transform(encoded);
+        if (part2Transform != null)
+        {
+            throw new CodecException(
+                $"JPEG 2000 Part 2 multiple-component transform ({part2Transform}) is not supported: OpenJPEG 2.5 does not decode it");
+        }
         bool isJp2 = J2kMainHeader.IsJp2File(encoded);
         var messages = new OpenJpegMessages();
         var messagesHandle = GCHandle.Alloc(messages);
