@@ -18,7 +18,7 @@
         PSData = @{
             Tags         = @('DICOM', 'medical-imaging', 'radiology', 'PACS', 'CT', 'MRI', 'windowing', 'PNG', 'image-conversion', 'PSEdition_Core', 'Linux', 'Windows', 'MacOS')
             LicenseUri   = 'https://opensource.org/licenses/MIT'
-            ReleaseNotes = 'First release: Get-DicomInfo, Get-DicomPixelData, ConvertTo-WindowedImage, Export-DicomImage.'
+            ReleaseNotes = 'See CHANGELOG.md; build.ps1 Package copies its top section here.'
         }
     }
 }

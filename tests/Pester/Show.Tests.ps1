@@ -6,6 +6,7 @@
 BeforeDiscovery {
     $script:HavePython = (Test-Path /usr/bin/python3) -and $(& /usr/bin/python3 -c 'import numpy, PIL' 2>$null; $LASTEXITCODE -eq 0)
     $script:HaveConvert = Test-Path /usr/bin/convert
+    . $PSScriptRoot/TestSetup.ps1
 }
 
 BeforeAll {
@@ -172,7 +173,18 @@ Describe 'Show-DicomImage' {
         $piped = ConvertTo-WindowedImage -Path $Ct -Preset Lung | Show-DicomImage -Protocol Blocks -Columns 16
         $piped | Should -Be (Show-DicomImage -Path $Ct -Preset Lung -Protocol Blocks -Columns 16)
         $null = ConvertTo-WindowedImage -Path $Ct | Show-DicomImage -Protocol Blocks -Columns 16 -Preset Bone -WarningVariable warned 3>$null
-        "$warned" | Should -Match 'already windowed'
+        "$warned" | Should -Match 'already rendered'
+    }
+
+    It 'takes the presentation parameters of ConvertTo-WindowedImage and renders with them' -Skip:(-not $CorpusPresent) {
+        # The Siemens sample's overlay plane: Show-DicomImage burns it in by default and leaves it out with
+        # -NoOverlays, exactly as ConvertTo-WindowedImage renders the same choice.
+        $siemens = Join-Path $CorpusDir 'pydicomdata__MR-SIEMENS-DICOM-WithOverlays.dcm'
+        $withOverlay = Show-DicomImage -Path $siemens -Protocol Blocks -Columns 32
+        $without = Show-DicomImage -Path $siemens -Protocol Blocks -Columns 32 -NoOverlays
+        $without | Should -Not -Be $withOverlay
+        $without | Should -Be (ConvertTo-WindowedImage -Path $siemens -NoOverlays | Show-DicomImage -Protocol Blocks -Columns 32)
+        $withOverlay | Should -Be (ConvertTo-WindowedImage -Path $siemens | Show-DicomImage -Protocol Blocks -Columns 32)
     }
 
     It 'Pixel Spacing with rows twice as far apart doubles the picture height' {

@@ -16,7 +16,7 @@ namespace DicomTools;
 /// </summary>
 [Cmdlet(VerbsData.Export, "DicomImage", DefaultParameterSetName = ImageSet, SupportsShouldProcess = true)]
 [OutputType(typeof(FileInfo))]
-public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
+public sealed class ExportDicomImageCommand : RenderingCmdlet<string>
 {
     private const string ImageSet = "Image";
     private const string SourcePathSet = "SourcePath";
@@ -27,7 +27,6 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
     private EncodeOptions _options = EncodeOptions.Default;
     private bool _overwrite;
     private int _bitDepth = 8;
-    private DisplaySettings _fileSettings = DisplaySettings.Default;
     private int? _maxSize;
     private readonly List<FrameJob> _collected = new();
     private const int DefaultTileSize = 256;
@@ -113,30 +112,7 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
     [Parameter]
     public SwitchParameter PassThru { get; set; }
 
-    /// <summary>For files, info and pixel-data input: treat Pixel Padding Value pixels as image instead of showing
-    /// them black. (Display images from ConvertTo-WindowedImage keep the choices they were rendered with.)</summary>
-    [Parameter]
-    public SwitchParameter IgnorePadding { get; set; }
-
-    /// <summary>For files, info and pixel-data input: leave the overlay planes (60xx) out instead of burning them in.</summary>
-    [Parameter]
-    public SwitchParameter NoOverlays { get; set; }
-
-    /// <summary>For files, info and pixel-data input: colour of overlays burned into colour images (a name, #RRGGBB
-    /// or R,G,B; default white).</summary>
-    [Parameter]
-    [ValidateNotNullOrEmpty]
-    public string? OverlayColor { get; set; }
-
-    /// <summary>For files, info and pixel-data input: a Grayscale Softcopy Presentation State (path or Get-DicomInfo
-    /// object) to apply to the images it references.</summary>
-    [Parameter]
-    [ValidateNotNull]
-    public object? PresentationState { get; set; }
-
-    private GrayscalePresentationState? _state;
-
-    protected override void Prepare()
+    protected override void PrepareOutput()
     {
         if ((Path is null) == (OutputDirectory is null))
             Fail("Give either -Path (a file name, which may hold {Keyword} tokens) or -OutputDirectory.", "OutputNotSpecified");
@@ -168,15 +144,8 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
         _options = new EncodeOptions { Quality = Quality };
         _overwrite = Force.IsPresent;
         _bitDepth = BitDepth;
-        _state = PresentationStateLoader.Load(this, PresentationState);
-        if (_state is not null && BitDepth == 16)
+        if (State is not null && BitDepth == 16)
             Fail("-PresentationState writes 8-bit images; -BitDepth 16 cannot carry its shutters and spatial transformation yet.", "BitDepthNotSupported");
-        _fileSettings = DisplaySettings.Default with
-        {
-            IgnorePadding = IgnorePadding,
-            NoOverlays = NoOverlays,
-            OverlayColor = DisplaySettingsBinder.Color(this, OverlayColor),
-        };
         _maxSize = MaxSize;
         if (Animate && ContactSheet) Fail("-Animate and -ContactSheet make different files: choose one.", "InvalidExportMode");
         if (Animate && _format is not (ImageFormat.Png or ImageFormat.Gif))
@@ -213,8 +182,7 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
         _ => Image.Select(FrameJob.ForImage).Where(job => job.IsSelected(Frame)),
     };
 
-    internal override string Work(FrameJob job, List<string> warnings, CancellationToken token) =>
-        Write(job, _format, _options, _overwrite, _bitDepth, _maxSize, _fileSettings, _state, warnings, token);
+    internal override string Work(FrameJob job, List<string> warnings, CancellationToken token) => Write(job, warnings, token);
 
     internal override void WriteResult(FrameJob job, string written)
     {
@@ -253,33 +221,25 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
         return true;
     }
 
-    /// <summary>The display image of a job: as given, or rendered with the file settings (and the presentation state,
-    /// when one was given).</summary>
-    private static DicomDisplayImage Render(FrameJob job, DisplaySettings fileSettings, GrayscalePresentationState? state, List<string> warnings) =>
-        state is not null && job.Image is null
-            ? PresentationStateRenderer.Render(job.Decode(), state, fileSettings, warnings.Add)
-            : job.Render(fileSettings, warnings);
-
     /// <summary>Renders (when needed), encodes and writes one image atomically. Runs on a worker thread.</summary>
-    private static string Write(FrameJob job, ImageFormat format, EncodeOptions options, bool overwrite, int bitDepth, int? maxSize,
-        DisplaySettings fileSettings, GrayscalePresentationState? state, List<string> warnings, CancellationToken token)
+    private string Write(FrameJob job, List<string> warnings, CancellationToken token)
     {
         var target = job.Target!;
-        if (bitDepth == 16)
+        if (_bitDepth == 16)
         {
             var pixels = job.Decode();
             if (pixels.IsColor) throw new UnsupportedOutputException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
             if (job.Image?.PresentationState is { } applied)
                 throw new UnsupportedOutputException($"frame {job.Frame} was rendered with the presentation state {System.IO.Path.GetFileName(applied)}; -BitDepth 16 cannot carry its shutters and spatial transformation yet");
-            var settings = job.Image?.Settings ?? fileSettings;
+            var settings = job.Image?.Settings ?? Settings;
             var grey = DisplayRenderer.RenderGrey16(pixels, settings, warnings.Add);
-            var (width, height) = maxSize is { } max ? ImageScaler.FitWithin(pixels.Columns, pixels.Rows, max) : (pixels.Columns, pixels.Rows);
+            var (width, height) = _maxSize is { } max ? ImageScaler.FitWithin(pixels.Columns, pixels.Rows, max) : (pixels.Columns, pixels.Rows);
             if (width != pixels.Columns || height != pixels.Rows) grey = ImageScaler.Resize(grey, pixels.Columns, pixels.Rows, width, height);
-            return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, width, height, stream, format, options), overwrite, token);
+            return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, width, height, stream, _format, _options), _overwrite, token);
         }
-        var image = Render(job, fileSettings, state, warnings);
-        if (maxSize is { } limit) image = ImageScaler.Fit(image, limit);
-        return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(image, stream, format, options), overwrite, token);
+        var image = Render(job, warnings);
+        if (_maxSize is { } limit) image = ImageScaler.Fit(image, limit);
+        return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(image, stream, _format, _options), _overwrite, token);
     }
 
     /// <summary>
@@ -307,7 +267,7 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
                 {
                     if (Stopping) throw new OperationCanceledException();
                     var warnings = new List<string>();
-                    var image = Render(job, _fileSettings, _state, warnings);
+                    var image = Render(job, warnings);
                     ReportWarnings(job.Path, warnings);
                     if (_maxSize is { } max) image = ImageScaler.Fit(image, max);
                     int imageChannels = image.IsColor ? 3 : 1;
@@ -355,7 +315,7 @@ public sealed class ExportDicomImageCommand : ParallelFrameCmdlet<string>
             var warnings = new List<string>();
             try
             {
-                var image = Render(job, _fileSettings, _state, warnings);
+                var image = Render(job, warnings);
                 sheet.Place(i, image.Pixels, image.Width, image.Height, image.IsColor ? 3 : 1, TileCaption(job));
             }
             catch (Exception e) when (e is not OutOfMemoryException)

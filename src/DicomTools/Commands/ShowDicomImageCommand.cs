@@ -4,7 +4,9 @@ using DicomTools.Export;
 using DicomTools.Imaging;
 using DicomTools.Pixels;
 
-namespace DicomTools.Commands;
+using DicomTools.Commands;
+
+namespace DicomTools;
 
 /// <summary>
 /// Show-DicomImage: renders frames with the DICOM display pipeline (as ConvertTo-WindowedImage does) and writes each
@@ -13,11 +15,10 @@ namespace DicomTools.Commands;
 /// </summary>
 [Cmdlet(VerbsCommon.Show, "DicomImage", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(string))]
-public sealed class ShowDicomImageCommand : ParallelFrameCmdlet<string>
+public sealed class ShowDicomImageCommand : WindowingCmdlet<string>
 {
     private const string ImageSet = "Image";
 
-    private DisplaySettings _settings = DisplaySettings.Default;
     private TerminalProtocol _protocol;
     private CellSize _cell = CellSize.Default;
     private (int Columns, int Rows) _window = (80, 0);
@@ -47,55 +48,6 @@ public sealed class ShowDicomImageCommand : ParallelFrameCmdlet<string>
     [Parameter(Mandatory = true, ParameterSetName = ImageSet, ValueFromPipeline = true)]
     public DicomDisplayImage[] Image { get; set; } = Array.Empty<DicomDisplayImage>();
 
-    /// <summary>Use the file's n-th Window Center/Width pair (0-based).</summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int? WindowIndex { get; set; }
-
-    /// <summary>Use the first stored window (else VOI LUT) whose explanation matches this pattern.</summary>
-    [Parameter]
-    [SupportsWildcards]
-    [ArgumentCompleter(typeof(WindowNameCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? WindowName { get; set; }
-
-    /// <summary>Window center in modality units (e.g. HU); give -Width with it.</summary>
-    [Parameter]
-    public double? Center { get; set; }
-
-    /// <summary>Window width in modality units; give -Center with it.</summary>
-    [Parameter]
-    public double? Width { get; set; }
-
-    /// <summary>A named CT window (Lung, Bone, Brain...).</summary>
-    [Parameter]
-    [ArgumentCompleter(typeof(WindowPresetCompleter))]
-    [ValidateNotNullOrEmpty]
-    public string? Preset { get; set; }
-
-    /// <summary>Window from the frame's own values: MinMax or Percentile.</summary>
-    [Parameter]
-    public AutoWindowMode AutoWindow { get; set; } = AutoWindowMode.None;
-
-    /// <summary>Low and high percentiles for -AutoWindow Percentile (default 1, 99).</summary>
-    [Parameter]
-    [ValidateCount(2, 2)]
-    [ValidateRange(0.0, 100.0)]
-    public double[]? Percentile { get; set; }
-
-    /// <summary>Use the n-th item of the VOI LUT Sequence (0-based).</summary>
-    [Parameter]
-    [ValidateRange(0, int.MaxValue)]
-    public int? VoiLutIndex { get; set; }
-
-    /// <summary>VOI LUT Function to use instead of the file's.</summary>
-    [Parameter]
-    public VoiLutFunction? Function { get; set; }
-
-    /// <summary>Flip the inversion the file asks for.</summary>
-    [Parameter]
-    public SwitchParameter Invert { get; set; }
-
     /// <summary>How to draw: Auto (detect), Sixel, Kitty, ITerm2 or Blocks.</summary>
     [Parameter]
     public TerminalProtocol Protocol { get; set; } = TerminalProtocol.Auto;
@@ -105,9 +57,8 @@ public sealed class ShowDicomImageCommand : ParallelFrameCmdlet<string>
     [ValidateRange(1, 10000)]
     public int? Columns { get; set; }
 
-    protected override void Prepare()
+    protected override void PrepareOutput()
     {
-        _settings = DisplaySettingsBinder.Build(this, WindowIndex, WindowName, Center, Width, Preset, AutoWindow, Percentile, VoiLutIndex, Function, Invert);
         var terminal = TerminalHost.Probe(this);
         _protocol = Protocol;
         if (_protocol == TerminalProtocol.Auto)
@@ -130,11 +81,10 @@ public sealed class ShowDicomImageCommand : ParallelFrameCmdlet<string>
     {
         if (_notDrawn) return Array.Empty<FrameJob>();
         // Piped input binds after BeginProcessing, so the set is known only here.
-        if (ParameterSetName == ImageSet && !_warnedWindowed && (WindowIndex.HasValue || WindowName is not null || Center.HasValue
-            || Preset is not null || AutoWindow != AutoWindowMode.None || VoiLutIndex.HasValue || Function.HasValue || Invert))
+        if (ParameterSetName == ImageSet && !_warnedWindowed && (WindowChosen || IgnorePadding || NoOverlays || OverlayColor is not null || PresentationState is not null))
         {
             _warnedWindowed = true;
-            WriteWarning("Display images arrive already windowed: the window parameters do not apply to them.");
+            WriteWarning("Display images arrive already rendered: the window and presentation parameters do not apply to them.");
         }
         return FrameJobs();
     }
@@ -150,7 +100,7 @@ public sealed class ShowDicomImageCommand : ParallelFrameCmdlet<string>
     /// <summary>Renders and encodes one picture (on a worker thread).</summary>
     internal override string Work(FrameJob job, List<string> warnings, CancellationToken token)
     {
-        var image = job.Render(_settings, warnings);
+        var image = Render(job, warnings);
         double aspect = TerminalLayout.PixelAspect(job.HeaderText("PixelAspectRatio"), job.HeaderText("PixelSpacing"));
         int width = _columns ?? TerminalLayout.DefaultColumns(_protocol, image.Width, image.Height, aspect, _window.Columns, _window.Rows, _cell);
         return TerminalPicture.Render(image, _protocol, width, _cell, aspect);

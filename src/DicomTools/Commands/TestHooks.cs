@@ -9,7 +9,9 @@ internal static class TestHooks
     /// <summary>File name (no folder) whose work throws an InvalidOperationException; null (the default) for none.</summary>
     internal static volatile string? FailOnFileName;
 
-    /// <summary>Called inside the per-file work, serial and parallel alike.</summary>
+    /// <summary>Called inside the per-file work, serial and parallel alike. Never inlined: once the JIT's profile
+    /// inlines the job delegate into the runner, an inlined hook would vanish from the stack trace the tests read.</summary>
+    [System.Runtime.CompilerServices.MethodImpl(System.Runtime.CompilerServices.MethodImplOptions.NoInlining)]
     internal static void Check(string path)
     {
         var name = FailOnFileName;
