@@ -95,6 +95,31 @@ Describe 'Grayscale Softcopy Presentation States' -Skip:(-not $CorpusPresent -or
         "$($problems[0])" | Should -Match 'pydicom__MR_small.dcm'
     }
 
+    It 'warns that text annotations are not drawn yet, and Get-Help says so' {
+        $withText = Join-Path $TestDrive 'text.pr.dcm'
+        Copy-Item $State $withText
+        & dcmodify -nb -q -i '(0070,0001)[0].(0070,0002)=L1' -i '(0070,0001)[0].(0070,0008)[0].(0070,0006)=Hello' `
+            -i '(0070,0001)[0].(0070,0008)[0].(0070,0014)=10\10' -i '(0070,0001)[0].(0070,0008)[0].(0070,0015)=N' $withText
+        $LASTEXITCODE | Should -Be 0
+        $image = ConvertTo-WindowedImage -LiteralPath $Image -PresentationState $withText -WarningVariable warned -WarningAction SilentlyContinue
+        $image | Should -Not -BeNullOrEmpty
+        "$warned" | Should -Match 'text annotations are not drawn yet'
+        $help = (Get-Help ConvertTo-WindowedImage -Parameter PresentationState).description.Text -join ' '
+        $help | Should -Match 'Not drawn yet: text annotations'
+    }
+
+    It 'applies VOI LUT data from the state instead of refusing it' {
+        # Two entries from modality value 0, 8 bits (dcmodify reads OW values as hex): up to 0 HU black, above white.
+        $withLut = Join-Path $TestDrive 'lut.pr.dcm'
+        Copy-Item $State $withLut
+        & dcmodify -nb -q -e '(0028,3110)[0].(0028,1050)' -e '(0028,3110)[0].(0028,1051)' `
+            -i '(0028,3110)[0].(0028,3010)[0].(0028,3002)=2\0\8' -i '(0028,3110)[0].(0028,3010)[0].(0028,3006)=0000\00ff' $withLut
+        $LASTEXITCODE | Should -Be 0
+        $image = ConvertTo-WindowedImage -LiteralPath $Image -PresentationState $withLut
+        $image.VoiSource | Should -Match 'presentation state'
+        @($image.Pixels | Sort-Object -Unique) | Should -Be @(0, 255)
+    }
+
     It 'stops before reading any image when the state cannot be read' {
         { ConvertTo-WindowedImage -LiteralPath $Image -PresentationState $Image -ErrorAction Stop } |
             Should -Throw -ErrorId 'PresentationStateError,DicomTools.ConvertToWindowedImageCommand'

@@ -86,11 +86,8 @@ public sealed class DicomDataset : IReadOnlyList<DicomElement>
         uint v when v <= int.MaxValue => (int)v,
         int v => v,
         long v when v is >= int.MinValue and <= int.MaxValue => (int)v,
-        ushort[] { Length: > 0 } a => a[0],
-        short[] { Length: > 0 } a => a[0],
-        int[] { Length: > 0 } a => a[0],
+        Array a when NumericArray(a) is { Length: > 0 } d && d[0] == Math.Floor(d[0]) && Math.Abs(d[0]) <= int.MaxValue => (int)d[0],
         double v when v == Math.Floor(v) && Math.Abs(v) <= int.MaxValue => (int)v,
-        double[] { Length: > 0 } a when a[0] == Math.Floor(a[0]) && Math.Abs(a[0]) <= int.MaxValue => (int)a[0],
         string s when int.TryParse(s.Trim(), System.Globalization.NumberStyles.AllowLeadingSign, System.Globalization.CultureInfo.InvariantCulture, out var parsed) => parsed,
         _ => null,
     };
@@ -102,20 +99,42 @@ public sealed class DicomDataset : IReadOnlyList<DicomElement>
     public double[]? GetDoubles(DicomTag tag) => this[tag]?.Value switch
     {
         double v => new[] { v },
-        double[] a => a,
         float v => new[] { (double)v },
-        float[] a => a.Select(x => (double)x).ToArray(),
         int v => new[] { (double)v },
-        int[] a => a.Select(x => (double)x).ToArray(),
         long v => new[] { (double)v },
-        long[] a => a.Select(x => (double)x).ToArray(),
         ushort v => new[] { (double)v },
-        ushort[] a => a.Select(x => (double)x).ToArray(),
         short v => new[] { (double)v },
-        short[] a => a.Select(x => (double)x).ToArray(),
         uint v => new[] { (double)v },
+        ulong v => new[] { (double)v },
+        Array a => NumericArray(a),
         _ => null,
     };
+
+    /// <summary>
+    /// A numeric array's values as doubles, by its exact element type; null for other arrays. Not type patterns:
+    /// the CLR lets a short[] pass as ushort[] (int[] as uint[], long[] as ulong[]) in `is` and `switch`, so
+    /// `ushort[] a =>` would read a negative SS value as 65535.
+    /// </summary>
+    private static double[]? NumericArray(Array a)
+    {
+        Type t = a.GetType();
+        if (t == typeof(double[])) return (double[])a;
+        if (t == typeof(float[])) return Convert((float[])a, static x => x);
+        if (t == typeof(short[])) return Convert((short[])a, static x => x);
+        if (t == typeof(ushort[])) return Convert((ushort[])a, static x => x);
+        if (t == typeof(int[])) return Convert((int[])a, static x => x);
+        if (t == typeof(uint[])) return Convert((uint[])a, static x => x);
+        if (t == typeof(long[])) return Convert((long[])a, static x => x);
+        if (t == typeof(ulong[])) return Convert((ulong[])a, static x => x);
+        return null;
+
+        static double[] Convert<T>(T[] values, Func<T, double> toDouble)
+        {
+            var result = new double[values.Length];
+            for (int i = 0; i < values.Length; i++) result[i] = toDouble(values[i]);
+            return result;
+        }
+    }
 
     /// <summary>All values as strings (trimmed); empty when absent or empty.</summary>
     public string[] GetStrings(DicomTag tag)

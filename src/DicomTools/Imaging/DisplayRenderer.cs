@@ -107,7 +107,7 @@ internal static class DisplayRenderer
     {
         var modality = ModalityStage.For(frame, warn);
         var voi = VoiSelector.Select(frame, settings, modality, sampleCount, warn);
-        return (new GreyPipeline(modality, voi.Stage, ShouldInvert(frame, settings), outputMax, PaddingShown(frame, settings)), voi);
+        return (new GreyPipeline(modality, voi.Stage, ShouldInvert(frame, settings), outputMax, PaddingShown(frame, settings), frame.PresentationLut), voi);
     }
 
     /// <summary>The padding range rendering leaves out of the window (null when none or -IgnorePadding).</summary>

@@ -84,14 +84,33 @@ internal sealed record VoiStage(
 /// renderings do, so an inverted image is the exact complement of the plain one. Stored values in
 /// <see cref="Padding"/> skip every stage and show black (level 0) whether or not the image is inverted; being part
 /// of the record, the padding is part of the cached table's key, so the table does the test, not a per-pixel branch.
+/// A <see cref="PresentationLut"/> (LUT data, C.11.6) maps the VOI output onto P-values before the output scale.
 /// </summary>
-internal sealed record GreyPipeline(ModalityStage Modality, VoiStage Voi, bool Invert, int OutputMax, PixelPadding? Padding = null)
+internal sealed record GreyPipeline(ModalityStage Modality, VoiStage Voi, bool Invert, int OutputMax, PixelPadding? Padding = null,
+    DicomLut? PresentationLut = null)
 {
     public int Level(double stored)
     {
         if (Padding is not null && Padding.Contains(stored)) return 0;
-        int level = RoundToLevel(Voi.Apply(Modality.Apply(stored), OutputMax), OutputMax);
+        double modality = Modality.Apply(stored);
+        double v = PresentationLut is { } p ? Presentation(p, modality) : Voi.Apply(modality, OutputMax);
+        int level = RoundToLevel(v, OutputMax);
         return Invert ? OutputMax - level : level;
+    }
+
+    /// <summary>
+    /// C.11.6.1: the Presentation LUT's input is the VOI output, its entry count the number of VOI output values, so
+    /// the VOI maps onto 0 .. entries - 1 and the entry below that real value is taken (the standard leaves the
+    /// rounding of a window's real output open; DCMTK's dcmp2pgm truncates, and so do we). Entries of BitsPerEntry
+    /// bits are P-values scaled onto the output range.
+    /// </summary>
+    private double Presentation(DicomLut lut, double modality)
+    {
+        double y = Voi.Apply(modality, lut.EntryCount - 1);
+        // A hair above the value so that a window end computed as 254.99999... still selects entry 255.
+        int index = ModalityStage.LutIndex(Math.Floor(y + 1e-9), lut.EntryCount);
+        double max = Math.Pow(2, Math.Clamp(lut.BitsPerEntry, 1, 16)) - 1;
+        return lut.Entries[index] / max * OutputMax;
     }
 
     /// <summary>floor(v + 0.5) clamped to 0..max; NaN gives 0.</summary>

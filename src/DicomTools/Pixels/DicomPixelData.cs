@@ -56,6 +56,9 @@ public sealed class DicomPixelData
 
     // Presentation stage (C.11.6).
     public string? PresentationLUTShape { get; init; }
+    /// <summary>A Presentation LUT with data (a presentation state's Presentation LUT Sequence item): VOI output to
+    /// P-values; replaces <see cref="PresentationLUTShape"/>.</summary>
+    internal DicomLut? PresentationLut { get; init; }
 
     // PALETTE COLOR (C.7.6.3.1.5, C.7.9): red, green, blue, segmented LUTs already expanded.
     public DicomLut? RedPalette { get; init; }

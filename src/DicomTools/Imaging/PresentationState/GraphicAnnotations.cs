@@ -7,6 +7,13 @@ namespace DicomTools.Imaging.Presentation;
 /// displayed area).</summary>
 internal sealed record GraphicObject(ReferencedImage[] Images, string Type, bool DisplayUnits, (double X, double Y)[] Points);
 
+/// <summary>Image coordinates (PIXEL units: 0\0 the top left corner of the top left pixel, C.10.5.1.2) to a picture
+/// showing the displayed area: subtract the area's corner (also 0-based corner coordinates), then scale.</summary>
+internal sealed record PixelMap(double Left, double Top, double ScaleX, double ScaleY)
+{
+    public static readonly PixelMap Identity = new(0, 0, 1, 1);
+}
+
 /// <summary>Reads and draws graphic annotations (outlines; text and fills are not drawn).</summary>
 internal static class GraphicAnnotations
 {
@@ -34,12 +41,15 @@ internal static class GraphicAnnotations
             }).OfType<GraphicObject>();
         }).ToArray();
 
-    /// <summary>Draws the objects of the given units into a width x height grey image in white.</summary>
-    public static void Draw(IEnumerable<GraphicObject> objects, byte[] pixels, int width, int height)
+    /// <summary>Draws the objects into a width x height grey image in white: DISPLAY units as fractions of it, PIXEL
+    /// units through <paramref name="map"/> (image coordinates to this picture's; the identity by default).</summary>
+    public static void Draw(IEnumerable<GraphicObject> objects, byte[] pixels, int width, int height, PixelMap? map = null)
     {
+        var m = map ?? PixelMap.Identity;
         foreach (var g in objects)
         {
-            var p = g.DisplayUnits ? g.Points.Select(q => (q.X * width, q.Y * height)).ToArray() : g.Points;
+            var p = g.DisplayUnits ? g.Points.Select(q => (q.X * width, q.Y * height)).ToArray()
+                : g.Points.Select(q => ((q.X - m.Left) * m.ScaleX, (q.Y - m.Top) * m.ScaleY)).ToArray();
             switch (g.Type)
             {
                 case "POINT":

@@ -1,5 +1,6 @@
 using System.Globalization;
 using DicomTools.Dicom;
+using DicomTools.Pixels;
 
 namespace DicomTools.Imaging.Presentation;
 
@@ -31,19 +32,27 @@ internal sealed record ReferencedImage(string SopInstanceUid, int[] Frames)
             : ds.GetDoubles(tag)?.Select(d => (int)d).ToArray() ?? Array.Empty<int>();
 }
 
-/// <summary>A Softcopy VOI LUT Sequence item: the images it is for (none listed: all) and its window.</summary>
-internal sealed record SoftcopyVoi(ReferencedImage[] Images, double Center, double Width, VoiLutFunction Function, string? Explanation);
+/// <summary>A Softcopy VOI LUT Sequence item: the images it is for (none listed: all) and its window, or, when it has
+/// no window, its VOI LUT (the first VOI LUT Sequence item).</summary>
+internal sealed record SoftcopyVoi(ReferencedImage[] Images, double Center, double Width, VoiLutFunction Function, string? Explanation,
+    DicomLut? Lut = null);
 
-/// <summary>A Displayed Area Selection item: the images it is for and the area (1-based column\row corners).</summary>
-internal sealed record DisplayedArea(ReferencedImage[] Images, int Left, int Top, int Right, int Bottom, string SizeMode);
+/// <summary>A Displayed Area Selection item (PS3.3 C.10.4): the images it is for, the area (1-based column\row
+/// corners, inclusive), the Presentation Size Mode with its Magnification Ratio, and the displayed pixels' vertical
+/// to horizontal size (from Presentation Pixel Spacing, row\column, else Presentation Pixel Aspect Ratio).</summary>
+internal sealed record DisplayedArea(ReferencedImage[] Images, int Left, int Top, int Right, int Bottom, string SizeMode,
+    double Magnification = 1, double AspectRatio = 1);
 
 /// <summary>The display shutters of a presentation state (PS3.3 C.7.6.11): pixels outside any of them are shuttered.</summary>
 internal sealed record Shutters(
     (int Left, int Right, int Top, int Bottom)? Rectangle,
     (double Row, double Column, double Radius)? Circle,
     (double Row, double Column)[]? Polygon,
-    ushort PresentationValue)
+    ushort PresentationValue,
+    ushort? BitmapGroup = null)
 {
+    /// <summary>True when a geometric shutter is set (a bitmap shutter, <see cref="BitmapGroup"/>, is an overlay plane
+    /// of the state that the renderer reads for the frame's size).</summary>
     public bool Any => Rectangle is not null || Circle is not null || Polygon is not null;
 
     /// <summary>True when the pixel at 1-based (row, column) is covered by a shutter.</summary>
@@ -72,8 +81,8 @@ internal sealed record Shutters(
 /// <summary>
 /// A Grayscale Softcopy Presentation State (PS3.3 A.33.1) read for display: the images it references, its Modality
 /// LUT (rescale), Softcopy VOI windows, Presentation LUT Shape, shutters, Displayed Area Selection and spatial
-/// transformation. What this reader does not apply (VOI LUT and Presentation LUT data, bitmap shutters, graphic
-/// annotations) is refused or reported, never silently dropped.
+/// transformation, with LUT data where the state carries it (Modality LUT, VOI LUT and Presentation LUT Sequences,
+/// read by <see cref="DicomTools.Pixels.LutReader"/> as an image's are). What is not drawn (text annotations) is reported.
 /// </summary>
 internal sealed class GrayscalePresentationState
 {
@@ -84,6 +93,10 @@ internal sealed class GrayscalePresentationState
     public required ReferencedImage[] Images { get; init; }
     public double? RescaleSlope { get; init; }
     public double? RescaleIntercept { get; init; }
+    /// <summary>The state's Modality LUT Sequence item (wins over its rescale, as in an image).</summary>
+    public DicomLut? ModalityLut { get; init; }
+    /// <summary>The state's Presentation LUT Sequence item: replaces the shape.</summary>
+    public DicomLut? PresentationLut { get; init; }
     public SoftcopyVoi[] Vois { get; init; } = Array.Empty<SoftcopyVoi>();
     /// <summary>IDENTITY or INVERSE.</summary>
     public string PresentationLutShape { get; init; } = "IDENTITY";
@@ -109,9 +122,17 @@ internal sealed class GrayscalePresentationState
         if (images.Length == 0)
             throw new PresentationStateException($"{name} references no image (Referenced Series Sequence is empty)");
 
-        if (ds.GetSequence(Tags.PresentationLUTSequence).Count > 0)
-            throw new PresentationStateException($"{name}: a Presentation LUT Sequence (LUT data) is not supported yet; only Presentation LUT Shape", DicomErrorKind.NotSupported);
+        DicomLut? presentationLut = null;
+        if (FirstItem(ds.GetSequence(Tags.PresentationLUTSequence)) is { } presentationItem)
+        {
+            // C.11.6.1: the first mapped value is 0 and the input is the VOI output, never signed.
+            presentationLut = LutReader.FromItem(presentationItem, signedInput: false)
+                ?? throw new PresentationStateException($"{name}: its Presentation LUT Sequence item has no usable LUT Descriptor and LUT Data");
+            if (presentationLut.FirstMappedValue != 0)
+                throw new PresentationStateException($"{name}: its Presentation LUT starts at {presentationLut.FirstMappedValue}; PS3.3 C.11.6.1 requires 0");
+        }
         string shape = ds.GetString(Tags.PresentationLUTShape)?.Trim().ToUpperInvariant() is { Length: > 0 } s ? s : "IDENTITY";
+        if (presentationLut is not null) shape = "IDENTITY";
         if (shape is not ("IDENTITY" or "INVERSE"))
             throw new PresentationStateException($"{name}: Presentation LUT Shape {shape} is not supported (IDENTITY and INVERSE are)", DicomErrorKind.NotSupported);
 
@@ -119,11 +140,18 @@ internal sealed class GrayscalePresentationState
         foreach (var item in ds.GetSequence(Tags.SoftcopyVOILUTSequence))
         {
             var refs = ReferencedImage.ListIn(item);
-            if (item.GetSequence(Tags.VOILUTSequence).Count > 0)
-                throw new PresentationStateException($"{name}: a Softcopy VOI LUT with LUT data is not supported yet; only windows", DicomErrorKind.NotSupported);
             var centers = item.GetDoubles(DicomTags.WindowCenter);
             var widths = item.GetDoubles(DicomTags.WindowWidth);
-            if (centers is not { Length: > 0 } || widths is not { Length: > 0 }) continue;
+            // An item with both a window and a VOI LUT uses the window, as VoiSelector's default does for an image.
+            if (centers is not { Length: > 0 } || widths is not { Length: > 0 })
+            {
+                if (FirstItem(item.GetSequence(Tags.VOILUTSequence)) is not { } lutItem) continue;
+                // Signedness of the first mapped value is settled when rendering, from the modality values (VoiSelector).
+                var lut = LutReader.FromItem(lutItem, signedInput: false)
+                    ?? throw new PresentationStateException($"{name}: a Softcopy VOI LUT Sequence item has no usable LUT Descriptor and LUT Data");
+                vois.Add(new SoftcopyVoi(refs, 0, 0, VoiLutFunction.Linear, lut.Explanation, lut));
+                continue;
+            }
             var function = VoiLutFunctionNames.TryParse(item.GetString(DicomTags.VOILUTFunction)?.Trim().ToUpperInvariant(), out var f) ? f : VoiLutFunction.Linear;
             vois.Add(new SoftcopyVoi(refs, centers[0], widths[0], function, item.GetStrings(DicomTags.WindowCenterWidthExplanation).FirstOrDefault()));
         }
@@ -133,10 +161,19 @@ internal sealed class GrayscalePresentationState
             var tl = ReferencedImage.Ints(item, Tags.DisplayedAreaTopLeftHandCorner);
             var br = ReferencedImage.Ints(item, Tags.DisplayedAreaBottomRightHandCorner);
             if (tl.Length < 2 || br.Length < 2) return null;
+            string mode = item.GetString(Tags.PresentationSizeMode)?.Trim().ToUpperInvariant() is { Length: > 0 } m ? m : "SCALE TO FIT";
+            if (mode is not ("SCALE TO FIT" or "TRUE SIZE" or "MAGNIFY"))
+                throw new PresentationStateException($"{name}: Presentation Size Mode '{mode}' is not SCALE TO FIT, TRUE SIZE or MAGNIFY");
+            double magnification = 1;
+            if (mode == "MAGNIFY")
+            {
+                magnification = item.GetDouble(Tags.PresentationPixelMagnificationRatio) ?? double.NaN;
+                if (!(magnification > 0 && magnification <= MaxMagnification))
+                    throw new PresentationStateException($"{name}: MAGNIFY needs a Presentation Pixel Magnification Ratio above 0 and at most {MaxMagnification}");
+            }
             // column\row corners in the image before rotation; the corner that ends top left may be any of them.
             return new DisplayedArea(ReferencedImage.ListIn(item), Math.Min(tl[0], br[0]), Math.Min(tl[1], br[1]),
-                Math.Max(tl[0], br[0]), Math.Max(tl[1], br[1]),
-                item.GetString(Tags.PresentationSizeMode)?.Trim() ?? "SCALE TO FIT");
+                Math.Max(tl[0], br[0]), Math.Max(tl[1], br[1]), mode, magnification, AspectRatio(item, name));
         }).OfType<DisplayedArea>().ToArray();
 
         int rotation = ds.GetInt(Tags.ImageRotation) ?? 0;
@@ -144,8 +181,10 @@ internal sealed class GrayscalePresentationState
             throw new PresentationStateException($"{name}: Image Rotation {rotation} is not 0, 90, 180 or 270");
 
         double? slope = ds.GetDouble(DicomTags.RescaleSlope), intercept = ds.GetDouble(DicomTags.RescaleIntercept);
-        if (ds.GetSequence(DicomTags.ModalityLUTSequence).Count > 0)
-            throw new PresentationStateException($"{name}: a Modality LUT Sequence in the presentation state is not supported yet; only rescale", DicomErrorKind.NotSupported);
+        DicomLut? modalityLut = null;
+        if (FirstItem(ds.GetSequence(DicomTags.ModalityLUTSequence)) is { } modalityItem)
+            modalityLut = LutReader.FromItem(modalityItem, signedInput: false)
+                ?? throw new PresentationStateException($"{name}: its Modality LUT Sequence item has no usable LUT Descriptor and LUT Data");
 
         return new GrayscalePresentationState
         {
@@ -154,6 +193,8 @@ internal sealed class GrayscalePresentationState
             Images = images,
             RescaleSlope = slope is not null && intercept is not null ? slope : null,
             RescaleIntercept = slope is not null && intercept is not null ? intercept : null,
+            ModalityLut = modalityLut,
+            PresentationLut = presentationLut,
             Vois = vois.ToArray(),
             PresentationLutShape = shape,
             Shutters = ReadShutters(ds, name),
@@ -169,8 +210,17 @@ internal sealed class GrayscalePresentationState
     {
         var shapes = ds.GetStrings(Tags.ShutterShape).Select(s => s.Trim().ToUpperInvariant()).ToHashSet();
         if (shapes.Count == 0) return null;
+        ushort? bitmapGroup = null;
         if (shapes.Contains("BITMAP"))
-            throw new PresentationStateException($"{name}: bitmap display shutters are not supported yet", DicomErrorKind.NotSupported);
+        {
+            // C.7.6.15: Shutter Overlay Group names an overlay plane of the state (60xx); its set bits are shuttered.
+            int? group = ds.GetInt(Tags.ShutterOverlayGroup);
+            if (group is not { } g || g < 0x6000 || g > 0x601E || g % 2 != 0)
+                throw new PresentationStateException($"{name}: a BITMAP shutter needs a Shutter Overlay Group 6000-601E (even); it has {(group is null ? "none" : $"{group:X4}")}");
+            if (ds[new DicomTag((ushort)g, 0x3000)] is null)
+                throw new PresentationStateException($"{name}: the BITMAP shutter's overlay group {g:X4} has no Overlay Data in the presentation state");
+            bitmapGroup = (ushort)g;
+        }
         (int, int, int, int)? rectangle = null;
         if (shapes.Contains("RECTANGULAR"))
         {
@@ -197,8 +247,33 @@ internal sealed class GrayscalePresentationState
                 throw new PresentationStateException($"{name}: a POLYGONAL shutter needs at least three row\\column vertices");
             polygon = Enumerable.Range(0, v.Length / 2).Select(i => (v[2 * i], v[2 * i + 1])).ToArray();
         }
-        int value = ds.GetInt(Tags.ShutterPresentationValue) ?? 0;
-        return new Shutters(rectangle, circle, polygon, (ushort)Math.Clamp(value, 0, 65535));
+        return new Shutters(rectangle, circle, polygon, ShutterValue(ds), bitmapGroup);
+    }
+
+    /// <summary>The Shutter Presentation Value (a P-value); a state that gives only Shutter Presentation Color CIELab
+    /// Value uses its L* (0..65535 for 0..100), the lightness a grey display shows; neither is black.</summary>
+    private static ushort ShutterValue(DicomDataset ds)
+    {
+        if (ds.GetInt(Tags.ShutterPresentationValue) is { } value) return (ushort)Math.Clamp(value, 0, 65535);
+        return ds.GetDoubles(Tags.ShutterPresentationColorCIELabValue) is { Length: 3 } lab ? (ushort)Math.Clamp(lab[0], 0, 65535) : (ushort)0;
+    }
+
+    private static DicomDataset? FirstItem(IReadOnlyList<DicomDataset> items) => items.Count > 0 ? items[0] : null;
+
+    /// <summary>Most output pixels per image pixel along one axis (MAGNIFY or non-square pixels); more is a
+    /// damaged or hostile state.</summary>
+    internal const double MaxMagnification = 64;
+
+    /// <summary>Vertical over horizontal size of a displayed pixel: Presentation Pixel Spacing (row spacing\column
+    /// spacing) when present, else Presentation Pixel Aspect Ratio (vertical\horizontal), else square.</summary>
+    private static double AspectRatio(DicomDataset item, string name)
+    {
+        double ratio = 1;
+        if (item.GetDoubles(Tags.PresentationPixelSpacing) is { Length: 2 } spacing) ratio = spacing[0] / spacing[1];
+        else if (item.GetDoubles(Tags.PresentationPixelAspectRatio) is { Length: 2 } aspect) ratio = aspect[0] / aspect[1];
+        if (!(ratio >= 1 / MaxMagnification && ratio <= MaxMagnification))
+            throw new PresentationStateException($"{name}: a displayed pixel aspect ratio of {ratio} is outside 1/{MaxMagnification}..{MaxMagnification}");
+        return ratio;
     }
 
     /// <summary>True when the state references frame <paramref name="frame"/> (1-based) of the image.</summary>
@@ -227,6 +302,8 @@ internal sealed class GrayscalePresentationState
         public static readonly DicomTag RadiusOfCircularShutter = new(0x0018, 0x1612);
         public static readonly DicomTag VerticesOfThePolygonalShutter = new(0x0018, 0x1620);
         public static readonly DicomTag ShutterPresentationValue = new(0x0018, 0x1622);
+        public static readonly DicomTag ShutterOverlayGroup = new(0x0018, 0x1623);
+        public static readonly DicomTag ShutterPresentationColorCIELabValue = new(0x0018, 0x1624);
         public static readonly DicomTag SoftcopyVOILUTSequence = new(0x0028, 0x3110);
         public static readonly DicomTag VOILUTSequence = new(0x0028, 0x3010);
         public static readonly DicomTag PresentationLUTSequence = new(0x2050, 0x0010);
@@ -237,6 +314,9 @@ internal sealed class GrayscalePresentationState
         public static readonly DicomTag DisplayedAreaBottomRightHandCorner = new(0x0070, 0x0053);
         public static readonly DicomTag DisplayedAreaSelectionSequence = new(0x0070, 0x005A);
         public static readonly DicomTag PresentationSizeMode = new(0x0070, 0x0100);
+        public static readonly DicomTag PresentationPixelSpacing = new(0x0070, 0x0101);
+        public static readonly DicomTag PresentationPixelAspectRatio = new(0x0070, 0x0102);
+        public static readonly DicomTag PresentationPixelMagnificationRatio = new(0x0070, 0x0103);
         public static readonly DicomTag GraphicAnnotationSequence = new(0x0070, 0x0001);
         public static readonly DicomTag TextObjectSequence = new(0x0070, 0x0008);
     }
