@@ -107,13 +107,16 @@ function Get-ReadyToRunRuntime {
 }
 
 function Install-TestPrerequisites {
-    # The JPEG-LS and JPEG 2000 codecs are native libraries a CI machine starts without. The reference tools
+    # The JPEG-LS, JPEG 2000 and JPEG XL codecs are native libraries a CI machine starts without. The reference tools
     # (DCMTK, GDCM, pydicom) give many unit tests their independent expected values; without them those tests are
     # reported as skipped, so CI installs them too.
     if (-not $IsLinux) { return }
     $missing = @()
     if (-not (Test-NativeLibrary 'libcharls.so.2')) { $missing += 'libcharls2' }
     if (-not (Test-NativeLibrary 'libopenjp2.so.7')) { $missing += 'libopenjp2-7' }
+    if (-not (Test-NativeLibrary 'libjxl.so.0.7')) { $missing += 'libjxl0.7' }
+    # cjxl / djxl make and check the JPEG XL fixtures (tests/fixtures/jpegxl/make_jxl.sh).
+    if (-not (Get-Command djxl -ErrorAction SilentlyContinue)) { $missing += 'libjxl-tools' }
     if (-not (Get-Command dcmdjpeg -ErrorAction SilentlyContinue)) { $missing += 'dcmtk' }
     if (-not (Get-Command gdcmconv -ErrorAction SilentlyContinue)) { $missing += 'libgdcm-tools' }
     if (-not (Test-Path /usr/bin/python3) -or -not (Test-PythonModules)) { $missing += 'python3-pydicom', 'python3-numpy', 'python3-pil' }
@@ -130,7 +133,7 @@ function Install-TestPrerequisites {
         if ($LASTEXITCODE -ne 0) { Write-Warning "apt-get install $($missing -join ' ') failed: tests needing them fail (codecs) or are skipped (reference tools)" }
     }
     else {
-        Write-Warning "Missing $($missing -join ', '): the JPEG-LS / JPEG 2000 tests fail without libcharls2 and libopenjp2-7, and tests needing the reference tools are skipped. Install them with: sudo apt-get install $($missing -join ' ')"
+        Write-Warning "Missing $($missing -join ', '): the JPEG-LS / JPEG 2000 / JPEG XL tests need libcharls2, libopenjp2-7 and libjxl0.7, and tests needing the reference tools are skipped. Install them with: sudo apt-get install $($missing -join ' ')"
     }
 }
 

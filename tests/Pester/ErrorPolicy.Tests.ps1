@@ -43,7 +43,7 @@ Describe 'Error policy' {
 
     It '<Command> (<Mode>) reports a failing file as UnexpectedError and still writes the files before and after it' -TestCases @(
         @{ Command = 'Get-DicomInfo'; Mode = 'serial'; Params = @{} }
-        @{ Command = 'Get-DicomPixelData'; Mode = 'serial'; Params = @{} }
+        @{ Command = 'Get-DicomPixelData'; Mode = 'parallel, default workers'; Params = @{} }
         @{ Command = 'ConvertTo-WindowedImage'; Mode = 'parallel, 1 worker'; Params = @{ ThrottleLimit = 1 } }
         @{ Command = 'ConvertTo-WindowedImage'; Mode = 'parallel, 4 workers'; Params = @{ ThrottleLimit = 4 } }
         @{ Command = 'Export-DicomImage'; Mode = 'parallel, 4 workers'; Params = @{ ThrottleLimit = 4; PassThru = $true } }

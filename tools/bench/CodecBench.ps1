@@ -56,14 +56,17 @@ foreach ($case in $cases) {
     $timing = Join-Path $WorkDirectory 'timing.txt'
     # Two passes in one process: the first pays for JIT and for the heap growing; the second is the steady state
     # a pipeline over a whole series runs in.
+    # One frame at a time, as the peers decode (Get-DicomPixelData is parallel unless -ThrottleLimit 1).
     $script = @"
 Import-Module '$ModulePath'
+`$serial = @{}
+if ((Get-Command Get-DicomPixelData).Parameters.ContainsKey('ThrottleLimit')) { `$serial.ThrottleLimit = 1 }
 `$null = Get-DicomPixelData -LiteralPath '$($case.Path)' -Frame 0
 `$sw = [Diagnostics.Stopwatch]::StartNew()
-`$n = (Get-DicomPixelData -LiteralPath '$($case.Path)' | Measure-Object).Count
+`$n = (Get-DicomPixelData -LiteralPath '$($case.Path)' @serial | Measure-Object).Count
 `$first = `$sw.Elapsed.TotalSeconds
 `$sw.Restart()
-`$null = (Get-DicomPixelData -LiteralPath '$($case.Path)' | Measure-Object).Count
+`$null = (Get-DicomPixelData -LiteralPath '$($case.Path)' @serial | Measure-Object).Count
 [IO.File]::WriteAllText('$timing', "`$n `$first `$(`$sw.Elapsed.TotalSeconds)")
 "@
     $sw = [Diagnostics.Stopwatch]::StartNew()

@@ -38,12 +38,16 @@ foreach ($e in $encodings) {
     Write-Host "(d) DCT decode $($e.Name)"
 
     $timing = Join-Path $WorkDirectory 'timing.txt'
+    # One frame at a time, as dcmdjpeg: Get-DicomPixelData decodes frames in parallel unless told otherwise (builds
+    # before -ThrottleLimit existed there decoded serially, so A/B runs against them compare the same thing).
     $script = @"
 Import-Module '$ModulePath'
-`$null = Get-DicomPixelData -LiteralPath '$path' | Measure-Object
+`$serial = @{}
+if ((Get-Command Get-DicomPixelData).Parameters.ContainsKey('ThrottleLimit')) { `$serial.ThrottleLimit = 1 }
+`$null = Get-DicomPixelData -LiteralPath '$path' @serial | Measure-Object
 `$times = 1..3 | ForEach-Object {
     `$sw = [Diagnostics.Stopwatch]::StartNew()
-    `$null = Get-DicomPixelData -LiteralPath '$path' | Measure-Object
+    `$null = Get-DicomPixelData -LiteralPath '$path' @serial | Measure-Object
     `$sw.Elapsed.TotalSeconds
 }
 [IO.File]::WriteAllText('$timing', [string](`$times | Sort-Object)[1])

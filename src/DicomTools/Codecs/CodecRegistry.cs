@@ -2,6 +2,7 @@ using DicomTools.Codecs.Deflate;
 using DicomTools.Codecs.Jpeg;
 using DicomTools.Codecs.Jpeg2000;
 using DicomTools.Codecs.JpegLs;
+using DicomTools.Codecs.JpegXl;
 using DicomTools.Codecs.Rle;
 using DicomTools.Dicom;
 
@@ -24,6 +25,9 @@ internal static class CodecRegistry
         JpegDecoders.Lossless,
         new JpegLsDecoder(),
         new Jpeg2000Decoder(),
+        JpegXlDecoder.Lossless,
+        JpegXlDecoder.JpegRecompression,
+        JpegXlDecoder.Any,
         new RleDecoder(),
         new DeflatedFrameDecoder(),
     };

@@ -168,6 +168,18 @@ public abstract class DicomCmdlet : PSCmdlet
         WriteError(record);
     }
 
+    /// <summary>
+    /// <see cref="ReportError"/> for a problem met on the pipeline thread while an input is turned into work (the file
+    /// cannot be opened, a requested frame does not exist): the results of earlier inputs still in flight are written
+    /// first, so output and errors come in input order, as a serial run writes them. Errors are rare; the pause in
+    /// parallel work that the flush costs is paid only then.
+    /// </summary>
+    internal void ReportInputError(string path, Exception exception, ErrorCategory? categoryOverride = null)
+    {
+        FlushPendingOutput();
+        ReportError(path, exception, categoryOverride);
+    }
+
     /// <summary>The message without the "(Parameter 'x') Actual value was y." .NET appends to argument exceptions.</summary>
     internal static string PlainMessage(Exception exception)
     {

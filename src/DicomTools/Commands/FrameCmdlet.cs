@@ -38,9 +38,6 @@ public abstract class FrameCmdlet : DicomCmdlet
     protected IEnumerable<string> ResolveInputPaths(string[] path, string[] literalPath) =>
         ParameterSetName == LiteralPathSet ? ResolveFilePaths(literalPath, literal: true) : ResolveFilePaths(path, literal: false);
 
-    /// <summary>The selected frames of a file, decoded one at a time on this thread (errors reported, frames skipped).</summary>
-    protected IEnumerable<DicomPixelData> ReadFrames(string path) => FrameReading.ReadFrames(this, path, Frame, MaxImageBytes);
-
     /// <summary>One job per selected frame of a file.</summary>
     internal IEnumerable<FrameJob> FileJobs(string path) => FrameJob.ForFile(this, path, Frame, MaxImageBytes);
 

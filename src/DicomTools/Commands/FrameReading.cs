@@ -20,7 +20,7 @@ internal static class FrameReading
         }
         catch (Exception e) when (ErrorPolicy.IsPerFile(e))
         {
-            cmdlet.ReportError(path, e);
+            cmdlet.ReportInputError(path, e);
             return null;
         }
         // Outside the try: -WarningAction Stop must stop the pipeline, not become this file's error.
@@ -31,28 +31,8 @@ internal static class FrameReading
         }
         catch (Exception e) when (ErrorPolicy.IsPerFile(e))
         {
-            cmdlet.ReportError(path, e);
+            cmdlet.ReportInputError(path, e);
             return null;
-        }
-    }
-
-    public static IEnumerable<DicomPixelData> ReadFrames(DicomCmdlet cmdlet, string path, int[]? selection, long maxFrameBytes)
-    {
-        var reader = OpenReader(cmdlet, path, maxFrameBytes);
-        if (reader is null) yield break;
-        foreach (var index in SelectFrames(cmdlet, path, selection, reader))
-        {
-            DicomPixelData? frame = null;
-            try
-            {
-                TestHooks.Check(path);
-                frame = reader.ReadFrame(index);
-            }
-            catch (Exception e) when (ErrorPolicy.IsPerFile(e))
-            {
-                cmdlet.ReportError(path, e);
-            }
-            if (frame is not null) yield return frame;
         }
     }
 
@@ -70,7 +50,7 @@ internal static class FrameReading
             var last = Math.Min(frameCount - 1, available);
             for (var i = 0; i <= last; i++) yield return i;
             if (frameCount > available + 1)
-                cmdlet.ReportError(path, new PixelDataException(
+                cmdlet.ReportInputError(path, new PixelDataException(
                     $"frames {available + 1} to {frameCount - 1} are missing too: the header states {frameCount} frame(s), the Pixel Data holds {available}"));
             yield break;
         }
@@ -79,7 +59,7 @@ internal static class FrameReading
             var index = ResolveFrame(requested, frameCount);
             if (index < 0)
             {
-                cmdlet.ReportError(path, NoSuchFrame(requested, frameCount), ErrorCategory.InvalidArgument);
+                cmdlet.ReportInputError(path, NoSuchFrame(requested, frameCount), ErrorCategory.InvalidArgument);
                 continue;
             }
             yield return index;

@@ -6,12 +6,14 @@ using DicomTools.Commands;
 namespace DicomTools;
 
 /// <summary>
-/// Get-DicomPixelData: decodes frames into typed pixel objects that carry what windowing needs. Frames are written
-/// one at a time as they are decoded, so a long multi-frame file never sits in memory whole.
+/// Get-DicomPixelData: decodes frames into typed pixel objects that carry what windowing needs. The frames of a file
+/// (and of the files after it) are decoded in parallel (-ThrottleLimit) and written in input order; the runner holds
+/// at most a small window of them (twice the throttle), so a long multi-frame file never sits in memory whole and
+/// is not decoded far ahead of the consumer.
 /// </summary>
 [Cmdlet(VerbsCommon.Get, "DicomPixelData", DefaultParameterSetName = PathSet)]
 [OutputType(typeof(DicomPixelData))]
-public sealed class GetDicomPixelDataCommand : FrameCmdlet
+public sealed class GetDicomPixelDataCommand : ParallelFrameCmdlet<DicomPixelData>
 {
     /// <summary>Files to read; wildcards allowed.</summary>
     [Parameter(Mandatory = true, Position = 0, ParameterSetName = PathSet, ValueFromPipeline = true, ValueFromPipelineByPropertyName = true)]
@@ -30,17 +32,10 @@ public sealed class GetDicomPixelDataCommand : FrameCmdlet
     [Alias("InputObject")]
     public override DicomInfo[] DicomInfo { get; set; } = Array.Empty<DicomInfo>();
 
-    protected override void ProcessRecord()
-    {
-        var paths = ParameterSetName == InfoSet ? DicomInfo.Select(i => i.Path) : ResolveInputPaths(Path, LiteralPath);
-        foreach (var path in paths)
-        {
-            if (Stopping) return;
-            foreach (var frame in ReadFrames(path))
-            {
-                if (Stopping) return;
-                WriteObject(frame);
-            }
-        }
-    }
+    internal override IEnumerable<FrameJob> Jobs() =>
+        ParameterSetName == InfoSet ? InfoJobs() : ResolveInputPaths(Path, LiteralPath).SelectMany(FileJobs);
+
+    internal override DicomPixelData Work(FrameJob job, List<string> warnings, CancellationToken token) => job.Decode();
+
+    internal override void WriteResult(FrameJob job, DicomPixelData frame) => WriteObject(frame);
 }

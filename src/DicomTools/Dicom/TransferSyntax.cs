@@ -10,6 +10,7 @@ internal enum PixelEncoding
     JpegLs,
     Jpeg2000,
     HighThroughputJpeg2000,
+    JpegXl,
     DeflatedFrames,
     /// <summary>Encapsulated with a codec we do not know (a private or unlisted transfer syntax).</summary>
     OtherEncapsulated,
@@ -91,9 +92,9 @@ internal sealed class TransferSyntax
     public static TransferSyntax Mpeg4HP42Stereo { get; } = Encapsulated("1.2.840.10008.1.2.4.106", "MPEG-4 AVC/H.264 Stereo High Profile / Level 4.2", null, PixelEncoding.Video);
     public static TransferSyntax HevcMP51 { get; } = Encapsulated("1.2.840.10008.1.2.4.107", "HEVC/H.265 Main Profile / Level 5.1", null, PixelEncoding.Video);
     public static TransferSyntax HevcM10P51 { get; } = Encapsulated("1.2.840.10008.1.2.4.108", "HEVC/H.265 Main 10 Profile / Level 5.1", null, PixelEncoding.Video);
-    public static TransferSyntax JpegXLLossless { get; } = Encapsulated("1.2.840.10008.1.2.4.110", "JPEG XL Lossless", "JPEG XL Lossless", PixelEncoding.OtherEncapsulated);
-    public static TransferSyntax JpegXLJpegRecompression { get; } = Encapsulated("1.2.840.10008.1.2.4.111", "JPEG XL JPEG Recompression", "JPEG XL JPEG Recompression", PixelEncoding.OtherEncapsulated);
-    public static TransferSyntax JpegXL { get; } = Encapsulated("1.2.840.10008.1.2.4.112", "JPEG XL", "JPEG XL", PixelEncoding.OtherEncapsulated);
+    public static TransferSyntax JpegXLLossless { get; } = Encapsulated("1.2.840.10008.1.2.4.110", "JPEG XL Lossless", "JPEG XL Lossless", PixelEncoding.JpegXl);
+    public static TransferSyntax JpegXLJpegRecompression { get; } = Encapsulated("1.2.840.10008.1.2.4.111", "JPEG XL JPEG Recompression", "JPEG XL JPEG Recompression", PixelEncoding.JpegXl);
+    public static TransferSyntax JpegXL { get; } = Encapsulated("1.2.840.10008.1.2.4.112", "JPEG XL", "JPEG XL", PixelEncoding.JpegXl);
     public static TransferSyntax RleLossless { get; } = Encapsulated("1.2.840.10008.1.2.5", "RLE Lossless", "RLE Lossless", PixelEncoding.Rle);
     public static TransferSyntax DeflatedImageFrameCompression { get; } = Encapsulated("1.2.840.10008.1.2.8.1", "Deflated Image Frame Compression", "Deflated Frames", PixelEncoding.DeflatedFrames);
 

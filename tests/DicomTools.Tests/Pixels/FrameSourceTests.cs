@@ -266,18 +266,32 @@ public sealed class FrameSourceTests
     }
 
     [Theory]
-    [InlineData("1.2.840.10008.1.2.4.110", "JPEG XL Lossless")]
-    [InlineData("1.2.840.10008.1.2.4.112", "JPEG XL")]
-    public void JpegXLFrameIsRefusedNamingTheSyntax(string uid, string name)
+    [InlineData("1.2.840.10008.1.2.4.58", "JPEG Lossless, Non-Hierarchical (Process 15) (retired)")]
+    public void A_known_syntax_without_a_decoder_is_refused_naming_the_syntax(string uid, string name)
     {
-        // JPEG XL is not decoded (yet): the error must say which syntax, by name and UID, and that it is not supported.
-        var fragments = new[] { Fragment(1, 4, jpegStart: false) };
+        // The error must say which syntax, by name and UID, and that it is not supported.
+        var fragments = new[] { Fragment(1, 4, jpegStart: true) };
         using var temp = new TempDicomFile(DicomBytes.Part10(uid, Encapsulated(ImageHeader(2, 2, 1), Array.Empty<uint>(), fragments)));
         var reader = PixelDataReader.Open(temp.Open());
 
         var e = Assert.Throws<PixelDataException>(() => reader.ReadFrame(0));
         Assert.Contains($"{name} ({uid})", e.Message);
         Assert.Contains("not supported", e.Message);
+    }
+
+    [Theory]
+    [InlineData("1.2.840.10008.1.2.4.110", "JPEG XL Lossless")]
+    [InlineData("1.2.840.10008.1.2.4.112", "JPEG XL")]
+    public void A_JPEG_XL_frame_that_is_no_codestream_is_a_codec_error_naming_the_syntax(string uid, string name)
+    {
+        // JPEG XL frames go to libjxl: bytes that are no codestream (or a machine without libjxl) give a codec error.
+        var fragments = new[] { Fragment(1, 4, jpegStart: false) };
+        using var temp = new TempDicomFile(DicomBytes.Part10(uid, Encapsulated(ImageHeader(2, 2, 1), Array.Empty<uint>(), fragments)));
+        var reader = PixelDataReader.Open(temp.Open());
+
+        var e = Assert.Throws<CodecException>(() => reader.ReadFrame(0));
+        Assert.Contains("frame 0", e.Message);
+        Assert.Contains(name, e.Message);
     }
 
     [Fact]

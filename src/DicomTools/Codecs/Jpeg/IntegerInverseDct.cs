@@ -1,6 +1,7 @@
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Runtime.Intrinsics;
+using System.Runtime.Intrinsics.Arm;
 using System.Runtime.Intrinsics.X86;
 
 namespace DicomTools.Codecs.Jpeg;
@@ -16,6 +17,9 @@ namespace DicomTools.Codecs.Jpeg;
 /// out-of-range garbage maps to the same sample as there.
 /// Intermediate values are 64-bit, as libjpeg's INT32 (a C long) is on the 64-bit platforms DCMTK and PIL run on;
 /// the column pass truncates to 32 bits where libjpeg stores into its int workspace.
+/// Three paths compute the same samples: 32-bit lanes of 256 bits (AVX2) or 128 bits (SSE2 on x64, AdvSimd on ARM64,
+/// through the portable Vector128 API), each declining blocks too large for 32 bits to stay exact, and the scalar
+/// path for those and for machines without SIMD.
 /// </summary>
 internal sealed class IntegerInverseDct
 {
@@ -36,16 +40,35 @@ internal sealed class IntegerInverseDct
     private const long Sqrt2MinusC3MinusC5 = -16069;   // sqrt2 * (-c3 - c5)             = -1.961570560
     private const long Sqrt2C5MinusC3 = -3196;         // sqrt2 * (c5 - c3)              = -0.390180644
 
-    private static readonly Lazy<IntegerInverseDct> Eight = new(() => new IntegerInverseDct(8));
-    private static readonly Lazy<IntegerInverseDct> Twelve = new(() => new IntegerInverseDct(12));
+    /// <summary>The fastest path this machine runs.</summary>
+    internal static IdctPath BestPath { get; } =
+        Vector256.IsHardwareAccelerated && Avx2.IsSupported ? IdctPath.Vector256
+        : Vector128.IsHardwareAccelerated ? IdctPath.Vector128
+        : IdctPath.Scalar;
+
+    /// <summary>Whether this machine can run <paramref name="path"/>.</summary>
+    internal static bool IsSupported(IdctPath path) => path <= BestPath;
+
+    /// <summary>
+    /// Tests only: the path <see cref="For(int)"/> hands out on the current thread (null: <see cref="BestPath"/>).
+    /// Thread-static, so a test forcing a path cannot change what other tests running in parallel decode with.
+    /// </summary>
+    [ThreadStatic]
+    internal static IdctPath? ForcedPath;
+
+    // One instance per precision and path; the tables are small and built on first use.
+    private static readonly Lazy<IntegerInverseDct>[] Instances = Enumerable.Range(0, 6)
+        .Select(i => new Lazy<IntegerInverseDct>(() => new IntegerInverseDct(i < 3 ? 8 : 12, (IdctPath)(i % 3)))).ToArray();
 
     private readonly int _pass1Bits;
     private readonly short[] _rangeLimit;
     private readonly int _rangeMask;
+    private readonly IdctPath _path;
 
-    private IntegerInverseDct(int precision)
+    private IntegerInverseDct(int precision, IdctPath path)
     {
         Precision = precision;
+        _path = path;
         _pass1Bits = precision <= 8 ? 2 : 1;
         int levels = 1 << precision;
         int center = levels >> 1;
@@ -62,9 +85,19 @@ internal sealed class IntegerInverseDct
     }
 
     /// <summary>The transform for 8-bit samples (2 fraction bits between passes) or 12-bit (1).</summary>
-    public static IntegerInverseDct For(int precision) => precision <= 8 ? Eight.Value : Twelve.Value;
+    public static IntegerInverseDct For(int precision) => For(precision, ForcedPath ?? BestPath);
+
+    /// <summary>The transform computed through <paramref name="path"/>, which this machine must support.</summary>
+    internal static IntegerInverseDct For(int precision, IdctPath path)
+    {
+        if (!IsSupported(path)) throw new PlatformNotSupportedException($"The {path} inverse DCT needs SIMD this machine lacks (best: {BestPath}).");
+        return Instances[(precision <= 8 ? 0 : 3) + (int)path].Value;
+    }
 
     public int Precision { get; }
+
+    /// <summary>The path this instance computes through.</summary>
+    internal IdctPath Route => _path;
 
     /// <summary>
     /// Dequantizes <paramref name="coefficients"/> (64 quantized values in natural, row-major order: index
@@ -78,7 +111,13 @@ internal sealed class IntegerInverseDct
         quantization = quantization.Slice(0, 64);
         workspace = workspace.Slice(0, 64);
         _ = output[7 * stride + 7]; // one bounds check up front for the whole block
-        if (Avx2.IsSupported && TransformVector(coefficients, quantization, output, stride)) return;
+        switch (_path)
+        {
+            case IdctPath.Vector256 when Avx2.IsSupported && TransformVector(coefficients, quantization, output, stride):
+                return;
+            case IdctPath.Vector128 when Vector128.IsHardwareAccelerated && TransformVector128(coefficients, quantization, output, stride):
+                return;
+        }
         TransformScalar(coefficients, quantization, workspace, output, stride);
     }
 
@@ -285,6 +324,202 @@ internal sealed class IntegerInverseDct
     }
 
     /// <summary>
+    /// The same transform in 128-bit vectors of four 32-bit lanes, for SSE2 and ARM64's AdvSimd alike: each row of
+    /// the block is two vectors, left (columns 0-3) and right (4-7), and the two halves go through the butterfly
+    /// side by side. Returns false, having written nothing, when a dequantized coefficient is too large for 32 bits
+    /// to stay exact (the limit of the AVX2 path: the arithmetic is the same).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool TransformVector128(ReadOnlySpan<short> coefficients, ReadOnlySpan<int> quantization, Span<short> output, int stride)
+    {
+        ref short c = ref MemoryMarshal.GetReference(coefficients);
+        ref int q = ref MemoryMarshal.GetReference(quantization);
+        Dequantize(ref c, ref q, 0, out Vector128<int> l0, out Vector128<int> r0);
+        Dequantize(ref c, ref q, 1, out Vector128<int> l1, out Vector128<int> r1);
+        Dequantize(ref c, ref q, 2, out Vector128<int> l2, out Vector128<int> r2);
+        Dequantize(ref c, ref q, 3, out Vector128<int> l3, out Vector128<int> r3);
+        Dequantize(ref c, ref q, 4, out Vector128<int> l4, out Vector128<int> r4);
+        Dequantize(ref c, ref q, 5, out Vector128<int> l5, out Vector128<int> r5);
+        Dequantize(ref c, ref q, 6, out Vector128<int> l6, out Vector128<int> r6);
+        Dequantize(ref c, ref q, 7, out Vector128<int> l7, out Vector128<int> r7);
+        // Compared unsigned: the absolute value of int.MinValue stays 0x80000000 and so counts as too large.
+        Vector128<int> left = Vector128.Max(Vector128.Max(Vector128.Max(Vector128.Abs(l0).AsUInt32(), Vector128.Abs(l1).AsUInt32()),
+                Vector128.Max(Vector128.Abs(l2).AsUInt32(), Vector128.Abs(l3).AsUInt32())),
+            Vector128.Max(Vector128.Max(Vector128.Abs(l4).AsUInt32(), Vector128.Abs(l5).AsUInt32()),
+                Vector128.Max(Vector128.Abs(l6).AsUInt32(), Vector128.Abs(l7).AsUInt32()))).AsInt32();
+        Vector128<int> right = Vector128.Max(Vector128.Max(Vector128.Max(Vector128.Abs(r0).AsUInt32(), Vector128.Abs(r1).AsUInt32()),
+                Vector128.Max(Vector128.Abs(r2).AsUInt32(), Vector128.Abs(r3).AsUInt32())),
+            Vector128.Max(Vector128.Max(Vector128.Abs(r4).AsUInt32(), Vector128.Abs(r5).AsUInt32()),
+                Vector128.Max(Vector128.Abs(r6).AsUInt32(), Vector128.Abs(r7).AsUInt32()))).AsInt32();
+        if (Vector128.GreaterThanAny(Vector128.Max(left.AsUInt32(), right.AsUInt32()), Vector128.Create((uint)VectorLimit))) return false;
+
+        int pass1Bits = _pass1Bits;
+        int columnShift = ConstBits - pass1Bits;
+        int columnHalf = 1 << (columnShift - 1);
+        // Column pass: the vectors are rows, so the butterfly runs down the four columns of each half at once.
+        Butterfly(ref l0, ref l1, ref l2, ref l3, ref l4, ref l5, ref l6, ref l7, columnHalf, columnShift);
+        Butterfly(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, columnHalf, columnShift);
+        Transpose(ref l0, ref l1, ref l2, ref l3, ref l4, ref l5, ref l6, ref l7, ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+        int rowShift = ConstBits + pass1Bits + 3;
+        int rowHalf = 1 << (rowShift - 1);
+        Butterfly(ref l0, ref l1, ref l2, ref l3, ref l4, ref l5, ref l6, ref l7, rowHalf, rowShift);
+        Butterfly(ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7, rowHalf, rowShift);
+        Transpose(ref l0, ref l1, ref l2, ref l3, ref l4, ref l5, ref l6, ref l7, ref r0, ref r1, ref r2, ref r3, ref r4, ref r5, ref r6, ref r7);
+
+        int levels = (_rangeMask + 1) >> 2;
+        var mask = Vector128.Create(_rangeMask);
+        var half = Vector128.Create(2 * levels);
+        var centre = Vector128.Create(levels >> 1);
+        var top = Vector128.Create(levels - 1);
+        ref short o = ref MemoryMarshal.GetReference(output);
+        Store(ref o, 0 * stride, l0, r0, mask, half, centre, top);
+        Store(ref o, 1 * stride, l1, r1, mask, half, centre, top);
+        Store(ref o, 2 * stride, l2, r2, mask, half, centre, top);
+        Store(ref o, 3 * stride, l3, r3, mask, half, centre, top);
+        Store(ref o, 4 * stride, l4, r4, mask, half, centre, top);
+        Store(ref o, 5 * stride, l5, r5, mask, half, centre, top);
+        Store(ref o, 6 * stride, l6, r6, mask, half, centre, top);
+        Store(ref o, 7 * stride, l7, r7, mask, half, centre, top);
+        return true;
+    }
+
+    /// <summary>One row of coefficients times its quantization steps, as 32-bit left and right halves.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Dequantize(ref short c, ref int q, int row, out Vector128<int> left, out Vector128<int> right)
+    {
+        Vector128<short> coefficients = Vector128.LoadUnsafe(ref c, (nuint)(8 * row));
+        left = Vector128.WidenLower(coefficients) * Vector128.LoadUnsafe(ref q, (nuint)(8 * row));
+        right = Vector128.WidenUpper(coefficients) * Vector128.LoadUnsafe(ref q, (nuint)(8 * row + 4));
+    }
+
+    /// <summary>A row of eight samples from its halves, range-limited as <see cref="Store(ref short, int, Vector256{int}, Vector256{int}, Vector256{int}, Vector256{int}, Vector256{int})"/> does.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Store(ref short output, int offset, Vector128<int> left, Vector128<int> right, Vector128<int> mask,
+        Vector128<int> half, Vector128<int> centre, Vector128<int> top)
+    {
+        Vector128<int> l = Vector128.Min(Vector128.Max((((left & mask) ^ half) - half) + centre, Vector128<int>.Zero), top);
+        Vector128<int> r = Vector128.Min(Vector128.Max((((right & mask) ^ half) - half) + centre, Vector128<int>.Zero), top);
+        // Both halves are within 0..4095 now, so narrowing drops nothing.
+        Vector128.Narrow(l, r).StoreUnsafe(ref output, (nuint)offset);
+    }
+
+    /// <summary>The butterfly of <see cref="Butterfly(ref Octet)"/> on four lanes, then the rounding shift.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Butterfly(ref Vector128<int> v0, ref Vector128<int> v1, ref Vector128<int> v2, ref Vector128<int> v3,
+        ref Vector128<int> v4, ref Vector128<int> v5, ref Vector128<int> v6, ref Vector128<int> v7, int half, int shift)
+    {
+        Vector128<int> rotation = (v2 + v6) * Vector128.Create((int)Sqrt2C6);
+        Vector128<int> evenOdd = rotation - v6 * Vector128.Create((int)Sqrt2C2PlusC6);
+        Vector128<int> evenEven = rotation + v2 * Vector128.Create((int)Sqrt2C2MinusC6);
+        Vector128<int> sum = Vector128.ShiftLeft(v0 + v4, ConstBits);
+        Vector128<int> difference = Vector128.ShiftLeft(v0 - v4, ConstBits);
+        var rounding = Vector128.Create(half);
+        Vector128<int> e0 = sum + evenEven + rounding;
+        Vector128<int> e3 = sum - evenEven + rounding;
+        Vector128<int> e1 = difference + evenOdd + rounding;
+        Vector128<int> e2 = difference - evenOdd + rounding;
+
+        Vector128<int> a = v7 + v1, b = v5 + v3, c = v7 + v3, d = v5 + v1;
+        Vector128<int> shared = (c + d) * Vector128.Create((int)Sqrt2C3);
+        a *= Vector128.Create((int)Sqrt2C7MinusC3);
+        b *= Vector128.Create((int)Sqrt2MinusC1MinusC3);
+        c = c * Vector128.Create((int)Sqrt2MinusC3MinusC5) + shared;
+        d = d * Vector128.Create((int)Sqrt2C5MinusC3) + shared;
+        Vector128<int> o7 = v7 * Vector128.Create((int)Odd7) + a + c;
+        Vector128<int> o5 = v5 * Vector128.Create((int)Odd5) + b + d;
+        Vector128<int> o3 = v3 * Vector128.Create((int)Odd3) + b + c;
+        Vector128<int> o1 = v1 * Vector128.Create((int)Odd1) + a + d;
+
+        v0 = Vector128.ShiftRightArithmetic(e0 + o1, shift);
+        v7 = Vector128.ShiftRightArithmetic(e0 - o1, shift);
+        v1 = Vector128.ShiftRightArithmetic(e1 + o3, shift);
+        v6 = Vector128.ShiftRightArithmetic(e1 - o3, shift);
+        v2 = Vector128.ShiftRightArithmetic(e2 + o5, shift);
+        v5 = Vector128.ShiftRightArithmetic(e2 - o5, shift);
+        v3 = Vector128.ShiftRightArithmetic(e3 + o7, shift);
+        v4 = Vector128.ShiftRightArithmetic(e3 - o7, shift);
+    }
+
+    /// <summary>
+    /// 8x8 transpose of a block held as left halves l0..l7 and right halves r0..r7: four 4x4 transposes, the two
+    /// off-diagonal quarters trading places (the top-right quarter's columns become the bottom-left's rows).
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose(ref Vector128<int> l0, ref Vector128<int> l1, ref Vector128<int> l2, ref Vector128<int> l3,
+        ref Vector128<int> l4, ref Vector128<int> l5, ref Vector128<int> l6, ref Vector128<int> l7,
+        ref Vector128<int> r0, ref Vector128<int> r1, ref Vector128<int> r2, ref Vector128<int> r3,
+        ref Vector128<int> r4, ref Vector128<int> r5, ref Vector128<int> r6, ref Vector128<int> r7)
+    {
+        Transpose4(ref l0, ref l1, ref l2, ref l3); // top left stays
+        Transpose4(ref r4, ref r5, ref r6, ref r7); // bottom right stays
+        Transpose4(ref r0, ref r1, ref r2, ref r3); // top right becomes bottom left
+        Transpose4(ref l4, ref l5, ref l6, ref l7); // bottom left becomes top right
+        (r0, l4) = (l4, r0);
+        (r1, l5) = (l5, r1);
+        (r2, l6) = (l6, r2);
+        (r3, l7) = (l7, r3);
+    }
+
+    /// <summary>4x4 transpose of 32-bit lanes.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private static void Transpose4(ref Vector128<int> a, ref Vector128<int> b, ref Vector128<int> c, ref Vector128<int> d)
+    {
+        Vector128<int> ab0 = InterleaveLow(a, b), ab1 = InterleaveHigh(a, b);   // a0 b0 a1 b1 | a2 b2 a3 b3
+        Vector128<int> cd0 = InterleaveLow(c, d), cd1 = InterleaveHigh(c, d);   // c0 d0 c1 d1 | c2 d2 c3 d3
+        a = InterleaveLow(ab0.AsInt64(), cd0.AsInt64()).AsInt32();              // a0 b0 c0 d0
+        b = InterleaveHigh(ab0.AsInt64(), cd0.AsInt64()).AsInt32();             // a1 b1 c1 d1
+        c = InterleaveLow(ab1.AsInt64(), cd1.AsInt64()).AsInt32();              // a2 b2 c2 d2
+        d = InterleaveHigh(ab1.AsInt64(), cd1.AsInt64()).AsInt32();             // a3 b3 c3 d3
+    }
+
+    /// <summary>x0 y0 x1 y1...: the low halves of two vectors interleaved (SSE2 unpack-low, AdvSimd zip1).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<T> InterleaveLow<T>(Vector128<T> x, Vector128<T> y) where T : unmanaged
+    {
+        if (typeof(T) == typeof(int))
+        {
+            if (Sse2.IsSupported) return Sse2.UnpackLow(x.AsInt32(), y.AsInt32()).As<int, T>();
+            if (AdvSimd.Arm64.IsSupported) return AdvSimd.Arm64.ZipLow(x.AsInt32(), y.AsInt32()).As<int, T>();
+        }
+        else if (typeof(T) == typeof(long))
+        {
+            if (Sse2.IsSupported) return Sse2.UnpackLow(x.AsInt64(), y.AsInt64()).As<long, T>();
+            if (AdvSimd.Arm64.IsSupported) return AdvSimd.Arm64.ZipLow(x.AsInt64(), y.AsInt64()).As<long, T>();
+        }
+        return InterleavePortable(x, y, 0);
+    }
+
+    /// <summary>The high halves of two vectors interleaved (SSE2 unpack-high, AdvSimd zip2).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static Vector128<T> InterleaveHigh<T>(Vector128<T> x, Vector128<T> y) where T : unmanaged
+    {
+        if (typeof(T) == typeof(int))
+        {
+            if (Sse2.IsSupported) return Sse2.UnpackHigh(x.AsInt32(), y.AsInt32()).As<int, T>();
+            if (AdvSimd.Arm64.IsSupported) return AdvSimd.Arm64.ZipHigh(x.AsInt32(), y.AsInt32()).As<int, T>();
+        }
+        else if (typeof(T) == typeof(long))
+        {
+            if (Sse2.IsSupported) return Sse2.UnpackHigh(x.AsInt64(), y.AsInt64()).As<long, T>();
+            if (AdvSimd.Arm64.IsSupported) return AdvSimd.Arm64.ZipHigh(x.AsInt64(), y.AsInt64()).As<long, T>();
+        }
+        return InterleavePortable(x, y, Vector128<T>.Count / 2);
+    }
+
+    /// <summary>Interleaving element by element from <paramref name="start"/>, for SIMD sets with no zip instruction
+    /// the branches above know (and to check them against).</summary>
+    internal static Vector128<T> InterleavePortable<T>(Vector128<T> x, Vector128<T> y, int start) where T : unmanaged
+    {
+        Span<T> lanes = stackalloc T[Vector128<T>.Count];
+        for (int i = 0; i < lanes.Length / 2; i++)
+        {
+            lanes[2 * i] = x.GetElement(start + i);
+            lanes[2 * i + 1] = y.GetElement(start + i);
+        }
+        return Vector128.Create<T>(lanes);
+    }
+
+    /// <summary>
     /// The transform of a block whose only non-zero coefficient is the DC term (most blocks of a typical image):
     /// every column is flat, so every row is too, and all 64 samples are the DC term rounded as the full
     /// transform's flat-row path rounds it.
@@ -348,4 +583,12 @@ internal sealed class IntegerInverseDct
         x.V3 = e3 + o7;
         x.V4 = e3 - o7;
     }
+}
+
+/// <summary>How <see cref="IntegerInverseDct"/> computes: each later path needs more SIMD (and does more per instruction).</summary>
+internal enum IdctPath
+{
+    Scalar,
+    Vector128,
+    Vector256,
 }

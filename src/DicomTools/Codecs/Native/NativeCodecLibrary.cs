@@ -3,7 +3,7 @@ using System.Runtime.InteropServices;
 namespace DicomTools.Codecs.Native;
 
 /// <summary>
-/// One optional native codec library (CharLS, OpenJPEG), loaded on first use and shared by every decoder that needs
+/// One optional native codec library (CharLS, OpenJPEG, libjxl), loaded on first use and shared by every decoder that needs
 /// it. Loading is lazy so that a machine without the library still opens files in every other transfer syntax; the
 /// outcome (handle or failure) is decided once, thread-safely, and a failure becomes a <see cref="CodecException"/>
 /// that names the file to install. The library is never unloaded: function pointers handed out stay valid for the
@@ -73,16 +73,19 @@ internal static class NativeLibraries
 {
     private static readonly Lazy<NativeCodecLibrary> s_charLs = new(CreateCharLs);
     private static readonly Lazy<NativeCodecLibrary> s_openJpeg = new(CreateOpenJpeg);
+    private static readonly Lazy<NativeCodecLibrary> s_jpegXl = new(CreateJpegXl);
 
     public static NativeCodecLibrary CharLs => s_charLs.Value;
 
     public static NativeCodecLibrary OpenJpeg => s_openJpeg.Value;
 
-    /// <summary>The file names of a library named in a [DllImport] ("charls", "openjp2", or one of its file names),
+    public static NativeCodecLibrary JpegXl => s_jpegXl.Value;
+
+    /// <summary>The file names of a library named in a [DllImport] ("charls", "openjp2", "jxl", or one of its file names),
     /// or null when it is not one of ours.</summary>
     public static IReadOnlyList<string>? CandidatesFor(string libraryName)
     {
-        foreach (var library in new[] { CharLs, OpenJpeg })
+        foreach (var library in new[] { CharLs, OpenJpeg, JpegXl })
         {
             if (string.Equals(libraryName, library.LibraryName, StringComparison.OrdinalIgnoreCase)
                 || library.CandidateNames.Contains(libraryName, StringComparer.OrdinalIgnoreCase))
@@ -94,6 +97,7 @@ internal static class NativeLibraries
         {
             "charls" => CharLs.CandidateNames,
             "openjp2" or "openjpeg" => OpenJpeg.CandidateNames,
+            "jxl" => JpegXl.CandidateNames,
             _ => null,
         };
     }
@@ -131,5 +135,29 @@ internal static class NativeLibraries
                 "`brew install openjpeg`");
         }
         return new(purpose, name, ["libopenjp2.so.7", "libopenjp2.so"], "`apt-get install libopenjp2-7`");
+    }
+
+    /// <summary>
+    /// libjxl: Debian 12's 0.7 first. The declarations in <see cref="JpegXl.JpegXlApi"/> are the same in 0.7 to 0.11
+    /// (checked against each release's headers), so a later release found on the machine serves as well.
+    /// </summary>
+    private static NativeCodecLibrary CreateJpegXl()
+    {
+        const string purpose = "JPEG XL decoding", name = "libjxl";
+        if (OperatingSystem.IsWindows())
+        {
+            return new(purpose, name, ["jxl.dll", "libjxl.dll"],
+                "`vcpkg install libjxl` (or the libjxl release zip) and put jxl.dll in the module's runtimes\\win-x64\\native folder or on PATH");
+        }
+        if (OperatingSystem.IsMacOS())
+        {
+            return new(purpose, name,
+                ["libjxl.dylib", "libjxl.0.11.dylib", "libjxl.0.10.dylib", "libjxl.0.9.dylib", "libjxl.0.8.dylib", "libjxl.0.7.dylib",
+                 "/opt/homebrew/lib/libjxl.dylib", "/usr/local/lib/libjxl.dylib"],
+                "`brew install jpeg-xl`");
+        }
+        return new(purpose, name,
+            ["libjxl.so.0.7", "libjxl.so.0.8", "libjxl.so.0.9", "libjxl.so.0.10", "libjxl.so.0.11", "libjxl.so"],
+            "`apt-get install libjxl0.7`");
     }
 }

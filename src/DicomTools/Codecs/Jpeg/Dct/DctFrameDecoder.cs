@@ -186,7 +186,7 @@ internal static class DctFrameDecoder
             if (total > 256 || segment.Length < 17 + total)
                 throw markers.Fail(offset, $"DHT table declares {total} symbols but the segment holds {segment.Length - 17}");
             CodecException FailTable(string what) => new($"{CodecName}: {what} (DHT at offset {offset}).");
-            DctHuffmanTable table = DctHuffmanTable.Build(counts, segment.Slice(17, total), tableClass == 1, FailTable);
+            DctHuffmanTable table = DctHuffmanTable.Cached(segment.Slice(1, 16 + total), tableClass == 1, FailTable);
             (tableClass == 0 ? dcTables : acTables)[tableId] = table;
             segment = segment.Slice(17 + total);
         }

@@ -63,6 +63,34 @@ internal sealed class DctHuffmanTable
         }
     }
 
+    // The tables a thread built last, keyed by their DHT bytes: the frames of one file (and of a series) nearly
+    // always carry the same tables, so each frame finds its tables here instead of allocating and filling about
+    // 8 KB per table again. Thread-static: no lock, and a table is read-only once built.
+    private const int CacheSize = 24;
+    [ThreadStatic] private static (byte[] Key, DctHuffmanTable Table)[]? t_cache;
+    [ThreadStatic] private static int t_next;
+
+    /// <summary>
+    /// <see cref="Build"/>, or the table this thread built last from the same DHT bytes (<paramref name="definition"/>:
+    /// the 16 counts and the symbols, as in the segment).
+    /// </summary>
+    public static DctHuffmanTable Cached(ReadOnlySpan<byte> definition, bool isAc, Func<string, CodecException> fail)
+    {
+        var cache = t_cache ??= new (byte[], DctHuffmanTable)[CacheSize];
+        foreach (var (key, table) in cache)
+        {
+            // The class is part of the key: the same bytes read as DC and as AC symbols make different tables.
+            if (key is not null && key[0] == (isAc ? 1 : 0) && definition.SequenceEqual(key.AsSpan(1))) return table;
+        }
+        DctHuffmanTable built = Build(definition.Slice(0, 16), definition.Slice(16), isAc, fail);
+        var stored = new byte[definition.Length + 1];
+        stored[0] = (byte)(isAc ? 1 : 0);
+        definition.CopyTo(stored.AsSpan(1));
+        cache[t_next] = (stored, built);
+        t_next = (t_next + 1) % CacheSize;
+        return built;
+    }
+
     /// <summary>T.81 F.2.2.1 EXTEND: SSSS extra bits to a signed value, a leading 0 meaning negative.</summary>
     public static int Extend(int bits, int size) => bits < (1 << (size - 1)) ? bits - (1 << size) + 1 : bits;
 }
