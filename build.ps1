@@ -77,7 +77,14 @@ function Invoke-Build {
         if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
         $arguments = @('publish', $project, '-c', $Configuration, '-f', $framework, '-o', $publish, '--nologo', '-v', 'quiet')
         $rid = Get-ReadyToRunRuntime
-        if ($framework -eq 'net10.0' -and $rid) { $arguments += @('-r', $rid, '--self-contained', 'false', '-p:PublishReadyToRun=true') }
+        if ($framework -eq 'net10.0' -and $rid) {
+            $arguments += @('-r', $rid, '--self-contained', 'false', '-p:PublishReadyToRun=true')
+            # The cmdlets derive from PowerShell's types: crossgen needs a real System.Management.Automation to
+            # precompile them (the csproj's AddPowerShellToReadyToRunReferences). The PowerShell running this build
+            # is the dotnet tool 7.6 on .NET 10, the one the net10.0 build is for; it is referenced, not shipped.
+            $automation = Join-Path $PSHOME 'System.Management.Automation.dll'
+            if ([Environment]::Version.Major -eq 10 -and (Test-Path $automation)) { $arguments += "-p:PowerShellReadyToRunReference=$automation" }
+        }
         Invoke-Native dotnet $arguments
         $target = Join-Path $ModuleOut $framework
         New-Item -ItemType Directory -Path $target | Out-Null

@@ -15,9 +15,18 @@ function Get-PwshCommand {
 
 function Invoke-TimedProcess {
     # One run of Command (an array: program, arguments) under /usr/bin/time; returns wall, cpu, peak and exit code.
-    param([string[]]$Command)
+    # CacheHome: the child's XDG_CACHE_HOME. PowerShell replays the methods the previous shell compiled (its
+    # multicore-JIT profile, ~/.cache/powershell/StartupProfileData-*) on background threads at start-up; with one
+    # shared profile, each run would replay whatever shell ran before it (the peer's, another bench job's, any
+    # shell on the machine). A folder per command gives each its own profile, steady after the warm-up run.
+    param([string[]]$Command, [string]$CacheHome)
     $report = [IO.Path]::GetTempFileName()
+    $savedCache = $env:XDG_CACHE_HOME
     try {
+        if ($CacheHome) {
+            New-Item -ItemType Directory -Force -Path $CacheHome | Out-Null
+            $env:XDG_CACHE_HOME = $CacheHome
+        }
         & /usr/bin/time -o $report -f '%e %U %S %M %x' @Command *> $null
         $wall, $user, $sys, $peakKb, $exit = (Get-Content $report | Select-Object -Last 1).Trim() -split '\s+'
         [pscustomobject]@{
@@ -28,6 +37,7 @@ function Invoke-TimedProcess {
         }
     }
     finally {
+        $env:XDG_CACHE_HOME = $savedCache
         Remove-Item $report -ErrorAction SilentlyContinue
     }
 }
@@ -57,14 +67,18 @@ function Measure-Job {
         [scriptblock]$Check
     )
     Write-Host "  $Job ($Runs runs$(if ($Peer) { " each, in turn with $PeerName" }))"
-    $null = Invoke-TimedProcess $Ours
-    if ($Peer) { $null = Invoke-TimedProcess $Peer }
+    $cacheRoot = Join-Path ([IO.Path]::GetTempPath()) ('dicomtools-bench-cache/' + [Guid]::NewGuid().ToString('n'))
+    $ourCache = Join-Path $cacheRoot 'ours'
+    $peerCache = Join-Path $cacheRoot 'peer'
+    $null = Invoke-TimedProcess $Ours $ourCache
+    if ($Peer) { $null = Invoke-TimedProcess $Peer $peerCache }
     $ourRuns = [Collections.Generic.List[object]]::new()
     $peerRuns = [Collections.Generic.List[object]]::new()
     for ($i = 0; $i -lt $Runs; $i++) {
-        $ourRuns.Add((Invoke-TimedProcess $Ours))
-        if ($Peer) { $peerRuns.Add((Invoke-TimedProcess $Peer)) }
+        $ourRuns.Add((Invoke-TimedProcess $Ours $ourCache))
+        if ($Peer) { $peerRuns.Add((Invoke-TimedProcess $Peer $peerCache)) }
     }
+    Remove-Item $cacheRoot -Recurse -Force -ErrorAction SilentlyContinue
     $failed = @($ourRuns | Where-Object Exit -ne 0).Count + @($peerRuns | Where-Object Exit -ne 0).Count
     $ratio = $null
     if ($Peer) { $ratio = Get-Median (0..($Runs - 1) | ForEach-Object { $ourRuns[$_].Wall / [Math]::Max($peerRuns[$_].Wall, 0.001) }) }
