@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Numerics;
 
 namespace DicomTools.Pixels;
 
@@ -89,37 +90,43 @@ internal static class ModalityValues
     {
         switch (SampleKinds.Of(pixels))
         {
-            case SampleKind.UInt8: { var s = ((byte[])pixels).AsSpan(0, count); int lo = s[0], hi = s[0]; foreach (byte v in s) { if (v < lo) lo = v; else if (v > hi) hi = v; } return (lo, hi); }
-            case SampleKind.Int8: { var s = ((sbyte[])pixels).AsSpan(0, count); int lo = s[0], hi = s[0]; foreach (sbyte v in s) { if (v < lo) lo = v; else if (v > hi) hi = v; } return (lo, hi); }
-            case SampleKind.UInt16: { var s = ((ushort[])pixels).AsSpan(0, count); int lo = s[0], hi = s[0]; foreach (ushort v in s) { if (v < lo) lo = v; else if (v > hi) hi = v; } return (lo, hi); }
-            case SampleKind.Int16: { var s = ((short[])pixels).AsSpan(0, count); int lo = s[0], hi = s[0]; foreach (short v in s) { if (v < lo) lo = v; else if (v > hi) hi = v; } return (lo, hi); }
-            case SampleKind.Int32: { var s = ((int[])pixels).AsSpan(0, count); int lo = s[0], hi = s[0]; foreach (int v in s) { if (v < lo) lo = v; else if (v > hi) hi = v; } return (lo, hi); }
-            case SampleKind.UInt32: { var s = ((uint[])pixels).AsSpan(0, count); uint lo = s[0], hi = s[0]; foreach (uint v in s) { if (v < lo) lo = v; else if (v > hi) hi = v; } return (lo, hi); }
-            case SampleKind.Float32:
-            {
-                double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-                foreach (float v in ((float[])pixels).AsSpan(0, count))
-                {
-                    if (!float.IsFinite(v)) continue;
-                    if (v < lo) lo = v;
-                    if (v > hi) hi = v;
-                }
-                return lo <= hi ? (lo, hi) : (0, 0);
-            }
-            case SampleKind.Float64:
-            {
-                double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
-                foreach (double v in ((double[])pixels).AsSpan(0, count))
-                {
-                    if (!double.IsFinite(v)) continue;
-                    if (v < lo) lo = v;
-                    if (v > hi) hi = v;
-                }
-                return lo <= hi ? (lo, hi) : (0, 0);
-            }
+            case SampleKind.UInt8: return IntegerMinMax(((byte[])pixels).AsSpan(0, count));
+            case SampleKind.Int8: return IntegerMinMax(((sbyte[])pixels).AsSpan(0, count));
+            case SampleKind.UInt16: return IntegerMinMax(((ushort[])pixels).AsSpan(0, count));
+            case SampleKind.Int16: return IntegerMinMax(((short[])pixels).AsSpan(0, count));
+            case SampleKind.Int32: return IntegerMinMax(((int[])pixels).AsSpan(0, count));
+            case SampleKind.UInt32: return IntegerMinMax(((uint[])pixels).AsSpan(0, count));
+            case SampleKind.Float32: return FiniteMinMax(((float[])pixels).AsSpan(0, count));
+            case SampleKind.Float64: return FiniteMinMax(((double[])pixels).AsSpan(0, count));
             default:
                 throw new ArgumentException($"pixel samples of type {pixels.GetType().Name} are not supported");
         }
+    }
+
+    /// <summary>Min and max of integer samples (the span is not empty).</summary>
+    private static (double Min, double Max) IntegerMinMax<T>(ReadOnlySpan<T> samples) where T : struct, IBinaryInteger<T>
+    {
+        T lo = samples[0], hi = samples[0];
+        foreach (T v in samples)
+        {
+            if (v < lo) lo = v;
+            else if (v > hi) hi = v;
+        }
+        return (double.CreateTruncating(lo), double.CreateTruncating(hi));
+    }
+
+    /// <summary>Min and max of the finite floating-point samples; (0, 0) when none is finite.</summary>
+    private static (double Min, double Max) FiniteMinMax<T>(ReadOnlySpan<T> samples) where T : struct, IFloatingPointIeee754<T>
+    {
+        double lo = double.PositiveInfinity, hi = double.NegativeInfinity;
+        foreach (T v in samples)
+        {
+            if (!T.IsFinite(v)) continue;
+            double d = double.CreateTruncating(v);
+            if (d < lo) lo = d;
+            if (d > hi) hi = d;
+        }
+        return lo <= hi ? (lo, hi) : (0, 0);
     }
 
     /// <summary>Min and max over the samples outside the padding range: through the stored-value histogram for

@@ -21,49 +21,12 @@ public sealed class OverlayTests : IClassFixture<OverlayTests.Fixtures>
 
     public OverlayTests(Fixtures fixtures) => _fixtures = fixtures;
 
-    public sealed class Fixtures : IDisposable
+    public sealed class Fixtures() : EmbeddedScriptFixture("OverlayFixtures.py")
     {
-        public string Directory { get; } = Path.Combine(Path.GetTempPath(), $"dicomtools-overlays-{Guid.NewGuid():N}");
-        private Dictionary<string, JsonElement>? _cases;
-        private string? _skip;
-
-        public Dictionary<string, JsonElement> Cases
+        protected override void RequireTools()
         {
-            get
-            {
-                lock (this)
-                {
-                    if (_cases is null && _skip is null) Make();
-                    Skip.If(_skip is not null, _skip);
-                    return _cases!;
-                }
-            }
-        }
-
-        private void Make()
-        {
-            if (!ReferenceTools.IsPythonInstalled("pydicom", "numpy", "PIL")) { _skip = "python3 with pydicom, numpy and PIL is not installed"; return; }
-            if (!ReferenceTools.IsInstalled("dcmj2pnm")) { _skip = "reference tool dcmj2pnm is not installed"; return; }
-            System.IO.Directory.CreateDirectory(Directory);
-            var script = Path.Combine(Directory, "make.py");
-            using (var stream = typeof(OverlayTests).Assembly.GetManifestResourceStream("DicomTools.Tests.Imaging.OverlayFixtures.py")!)
-            using (var file = File.Create(script)) stream.CopyTo(file);
-            var start = new ProcessStartInfo(ReferenceTools.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-            start.ArgumentList.Add(script);
-            start.ArgumentList.Add(Directory);
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            var lines = new List<string>();
-            while (process.StandardOutput.ReadLine() is { } line) lines.Add(line);
-            process.WaitForExit();
-            // A tool that runs and fails is a failure, not a skip.
-            if (process.ExitCode != 0) throw new InvalidOperationException($"fixture script failed: {stderr.Result}");
-            _cases = lines.Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(e => e.GetProperty("name").GetString()!);
-        }
-
-        public void Dispose()
-        {
-            try { System.IO.Directory.Delete(Directory, true); } catch (IOException) { }
+            ReferenceTools.RequirePython("pydicom", "numpy", "PIL");
+            ReferenceTools.RequireTool("dcmj2pnm");
         }
     }
 

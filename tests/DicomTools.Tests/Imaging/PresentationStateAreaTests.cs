@@ -22,38 +22,12 @@ public sealed class PresentationStateAreaTests : IClassFixture<PresentationState
 
     public PresentationStateAreaTests(Fixtures fixtures) => _fixtures = fixtures;
 
-    public sealed class Fixtures : IDisposable
+    public sealed class Fixtures() : EmbeddedScriptFixture("PresentationStateAreaFixtures.py")
     {
-        private readonly string _directory = Path.Combine(Path.GetTempPath(), $"dicomtools-gsps-area-{Guid.NewGuid():N}");
-        private Dictionary<string, JsonElement>? _cases;
-
-        public Dictionary<string, JsonElement> Cases
+        protected override void RequireTools()
         {
-            get
-            {
-                lock (this)
-                {
-                    ReferenceTools.RequirePython("pydicom", "numpy");
-                    ReferenceTools.RequireTool("dcmpsprt");
-                    return _cases ??= Make();
-                }
-            }
-        }
-
-        private Dictionary<string, JsonElement> Make()
-        {
-            Directory.CreateDirectory(_directory);
-            var script = Path.Combine(_directory, "make.py");
-            using (var stream = typeof(PresentationStateAreaTests).Assembly.GetManifestResourceStream("DicomTools.Tests.Imaging.PresentationStateAreaFixtures.py")!)
-            using (var file = File.Create(script)) stream.CopyTo(file);
-            var output = ReferenceTools.Run(ReferenceTools.Python, new[] { script, _directory });
-            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
-                .ToDictionary(e => e.GetProperty("name").GetString()!);
-        }
-
-        public void Dispose()
-        {
-            try { Directory.Delete(_directory, true); } catch (IOException) { }
+            ReferenceTools.RequirePython("pydicom", "numpy");
+            ReferenceTools.RequireTool("dcmpsprt");
         }
     }
 

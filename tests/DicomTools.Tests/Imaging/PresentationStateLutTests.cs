@@ -23,41 +23,17 @@ public sealed class PresentationStateLutTests : IClassFixture<PresentationStateL
 
     public PresentationStateLutTests(Fixtures fixtures) => _fixtures = fixtures;
 
-    public sealed class Fixtures : IDisposable
+    public sealed class Fixtures() : EmbeddedScriptFixture("PresentationStateLutFixtures.py")
     {
-        private readonly string _directory = Path.Combine(Path.GetTempPath(), $"dicomtools-gsps-lut-{Guid.NewGuid():N}");
-        private Dictionary<string, JsonElement>? _cases;
-
-        public Dictionary<string, JsonElement> Cases
+        protected override void RequireTools()
         {
-            get
-            {
-                lock (this)
-                {
-                    Skip.If(TestCorpus.Directory is null, "corpus not found");
-                    ReferenceTools.RequirePython("pydicom", "numpy", "PIL");
-                    foreach (var tool in new[] { "dcmpsmk", "dcmp2pgm" })
-                        ReferenceTools.RequireTool(tool);
-                    return _cases ??= Make();
-                }
-            }
+            Skip.If(TestCorpus.Directory is null, "corpus not found");
+            ReferenceTools.RequirePython("pydicom", "numpy", "PIL");
+            foreach (var tool in new[] { "dcmpsmk", "dcmp2pgm" })
+                ReferenceTools.RequireTool(tool);
         }
 
-        private Dictionary<string, JsonElement> Make()
-        {
-            Directory.CreateDirectory(_directory);
-            var script = Path.Combine(_directory, "make.py");
-            using (var stream = typeof(PresentationStateLutTests).Assembly.GetManifestResourceStream("DicomTools.Tests.Imaging.PresentationStateLutFixtures.py")!)
-            using (var file = File.Create(script)) stream.CopyTo(file);
-            var output = ReferenceTools.Run(ReferenceTools.Python, new[] { script, _directory, TestCorpus.PathOf(Image) });
-            return output.Split('\n', StringSplitOptions.RemoveEmptyEntries).Select(l => JsonDocument.Parse(l).RootElement)
-                .ToDictionary(e => e.GetProperty("name").GetString()!);
-        }
-
-        public void Dispose()
-        {
-            try { Directory.Delete(_directory, true); } catch (IOException) { }
-        }
+        protected override IEnumerable<string> ScriptArguments() => new[] { TestCorpus.PathOf(Image) };
     }
 
     [SkippableTheory]

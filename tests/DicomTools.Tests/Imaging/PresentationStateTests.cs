@@ -22,47 +22,17 @@ public sealed class PresentationStateTests : IClassFixture<PresentationStateTest
 
     public PresentationStateTests(Fixtures fixtures) => _fixtures = fixtures;
 
-    public sealed class Fixtures : IDisposable
+    public sealed class Fixtures() : EmbeddedScriptFixture("PresentationStateFixtures.py")
     {
-        private readonly string _directory = Path.Combine(Path.GetTempPath(), $"dicomtools-gsps-{Guid.NewGuid():N}");
-        private Dictionary<string, JsonElement>? _cases;
-
-        public Dictionary<string, JsonElement> Cases
+        protected override void RequireTools()
         {
-            get
-            {
-                lock (this)
-                {
-                    Skip.If(TestCorpus.Directory is null, "corpus not found");
-                    ReferenceTools.RequirePython("pydicom", "numpy", "PIL");
-                    foreach (var tool in new[] { "dcmpsmk", "dcmodify", "dcmp2pgm" })
-                        ReferenceTools.RequireTool(tool);
-                    return _cases ??= Make();
-                }
-            }
+            Skip.If(TestCorpus.Directory is null, "corpus not found");
+            ReferenceTools.RequirePython("pydicom", "numpy", "PIL");
+            foreach (var tool in new[] { "dcmpsmk", "dcmodify", "dcmp2pgm" })
+                ReferenceTools.RequireTool(tool);
         }
 
-        private Dictionary<string, JsonElement> Make()
-        {
-            Directory.CreateDirectory(_directory);
-            var script = Path.Combine(_directory, "make.py");
-            using (var stream = typeof(PresentationStateTests).Assembly.GetManifestResourceStream("DicomTools.Tests.Imaging.PresentationStateFixtures.py")!)
-            using (var file = File.Create(script)) stream.CopyTo(file);
-            var start = new ProcessStartInfo(ReferenceTools.Python) { RedirectStandardOutput = true, RedirectStandardError = true };
-            foreach (var a in new[] { script, _directory, TestCorpus.PathOf(Image) }) start.ArgumentList.Add(a);
-            using var process = Process.Start(start)!;
-            var stderr = process.StandardError.ReadToEndAsync();
-            var lines = new List<string>();
-            while (process.StandardOutput.ReadLine() is { } line) lines.Add(line);
-            process.WaitForExit();
-            if (process.ExitCode != 0) throw new InvalidOperationException($"fixture script failed: {stderr.Result}");
-            return lines.Select(l => JsonDocument.Parse(l).RootElement).ToDictionary(e => e.GetProperty("name").GetString()!);
-        }
-
-        public void Dispose()
-        {
-            try { Directory.Delete(_directory, true); } catch (IOException) { }
-        }
+        protected override IEnumerable<string> ScriptArguments() => new[] { TestCorpus.PathOf(Image) };
     }
 
     private static GrayscalePresentationState State(JsonElement c) =>
