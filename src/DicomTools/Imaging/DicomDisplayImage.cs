@@ -141,7 +141,8 @@ public sealed class DicomDisplayImage
         lock (_gate)
         {
             _leases--;
-            if (_leases == 0 && _reusable && _pixels is not null && (_packed ??= packed) is not null)
+            if (_reusable) _packed ??= packed;
+            if (_leases == 0 && _reusable && _pixels is not null && _packed is not null)
             {
                 recycled = _pixels;
                 _pixels = null;
@@ -154,9 +155,12 @@ public sealed class DicomDisplayImage
     {
         lock (_gate!)
         {
-            // From now on someone outside may hold the array: it is never returned to the pool.
+            // From now on someone outside may hold the array: it is never returned to the pool, and the packed form
+            // is not needed again.
             _reusable = false;
-            return _pixels ??= Unpack();
+            _pixels ??= Unpack();
+            _packed = null;
+            return _pixels;
         }
     }
 
