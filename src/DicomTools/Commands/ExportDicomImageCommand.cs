@@ -252,9 +252,13 @@ public sealed class ExportDicomImageCommand : RenderingCmdlet<string>
             var output = width == image.Width && height == image.Height ? pixels
                 : ImageScaler.Resize(pixels, image.Width, image.Height, image.IsColor ? 3 : 1, width, height);
             var pack = !ownsImage && output == pixels && image.PixelsReusable;
-            return AtomicFileWriter.WriteEncoded(target, stream =>
-                packed = DisplayImageEncoder.Encode(output, width, height, image.IsColor, stream, _format, _options, pack, image.ToString()),
-                _overwrite, token);
+            Action<Stream> encode = stream =>
+                packed = DisplayImageEncoder.Encode(output, width, height, image.IsColor, stream, _format, _options, pack, image.ToString());
+            // PNG is written front to back, so it is made in memory and written in one go; ImageSharp's TIFF encoder
+            // seeks back in its output, so the other formats go through the file's own buffer.
+            return _format == ImageFormat.Png
+                ? AtomicFileWriter.WriteEncoded(target, encode, _overwrite, token)
+                : AtomicFileWriter.Write(target, encode, _overwrite, token);
         }
         finally
         {
