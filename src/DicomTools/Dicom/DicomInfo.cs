@@ -33,7 +33,6 @@ public sealed class DicomInfo
         };
         PatientID = ds.GetString(DicomTags.PatientID);
         ReadDates(ds);
-        StudyTime = ds.GetValue(DicomTags.StudyTime) as TimeSpan?;
         StudyDescription = ds.GetString(DicomTags.StudyDescription);
         StudyInstanceUID = ds.GetString(DicomTags.StudyInstanceUID);
         SeriesInstanceUID = ds.GetString(DicomTags.SeriesInstanceUID);
@@ -91,7 +90,8 @@ public sealed class DicomInfo
 
     private DateTime? _patientBirthDate;
     private DateTime? _studyDate;
-    public TimeSpan? StudyTime { get; }
+    private TimeSpan? _studyTime;
+    public TimeSpan? StudyTime => _studyTime;
     public string? StudyDescription { get; }
     public string? StudyInstanceUID { get; }
     public string? SeriesInstanceUID { get; }
@@ -153,12 +153,13 @@ public sealed class DicomInfo
 
     public override string ToString() => TextEscaper.Escape(Name);
 
-    // Apart from the constructor: crossgen cannot precompile a method that handles a DateTime (its layout belongs to
-    // the runtime's own version), so the whole constructor was compiled by the JIT on every first call.
+    // Apart from the constructor: crossgen cannot precompile a method that handles a DateTime or TimeSpan (their
+    // layout belongs to the runtime's version), so the whole constructor was compiled by the JIT on every first call.
     private void ReadDates(DicomDataset ds)
     {
         _patientBirthDate = ds.GetValue(DicomTags.PatientBirthDate) as DateTime?;
         _studyDate = ds.GetValue(DicomTags.StudyDate) as DateTime?;
+        _studyTime = ds.GetValue(DicomTags.StudyTime) as TimeSpan?;
     }
 
     private static DicomDataset? FrameDisplay(DicomDataset ds, DicomTag attribute) =>
