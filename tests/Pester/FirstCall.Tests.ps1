@@ -2,7 +2,8 @@
 # call"): counts, never times. A child shell with its own empty cache (no start-up profile replayed) imports the
 # module and exports one JPEG lossless CT slice, as bench job (a) does; the runtime lists every method its JIT
 # compiles (DOTNET_JitDisasmSummary), and the child reports what the export added: methods of ours (or generics over
-# our types) left to the JIT, native libraries mapped, assemblies loaded.
+# our types) left to the JIT, native libraries mapped, assemblies loaded. Tier-1 recompilations of code already
+# running are left out of the count: how many happen during the export depends on the machine's speed.
 
 BeforeDiscovery {
     $script:Precompiled = $IsLinux -and [Runtime.InteropServices.RuntimeInformation]::OSArchitecture -eq 'X64' -and
@@ -29,7 +30,7 @@ Export-DicomImage -SourcePath '$ct' -Path '$(Join-Path $TestDrive 'ct.png')' -Fo
 `$jit = [IO.File]::ReadAllLines('$jitLog') | Select-Object -Skip `$skip
 `$libraries = [IO.File]::ReadAllLines('/proc/self/maps').ForEach({ `$_.Split(' ')[-1] }) | Where-Object { `$_ -like '/*.so*' -and -not `$maps.Contains(`$_) }
 [pscustomobject]@{
-    Ours = @(`$jit -match 'DicomTools')
+    Ours = @(`$jit -match 'DicomTools' -notmatch 'Tier1')
     Libraries = @(`$libraries | Sort-Object -Unique)
     Assemblies = @([AppDomain]::CurrentDomain.GetAssemblies().ForEach({ `$_.GetName().Name }) | Where-Object { `$_ -notin `$assemblies })
 } | ConvertTo-Json -Compress
@@ -62,9 +63,10 @@ Describe 'First export in a new shell' -Skip:(-not ($script:Precompiled -and $sc
     }
 
     It 'leaves few of our methods to the JIT (crossgen compiles the runtime''s generics over our types)' {
-        # 79 before the csproj's PublishReadyToRunCrossgen2ExtraArgs, 18 with it (2026-12-05, .NET 10.0.12).
+        # 71 before the csproj's PublishReadyToRunCrossgen2ExtraArgs and the first-call changes, 23 after
+        # (2026-12-05, PowerShell 7.6.9 on .NET 10.0.12).
         $ours = @($script:FirstExport.Ours)
-        $ours.Count | Should -BeLessOrEqual 30 -Because "the first export JIT-compiled these of ours:`n$($ours -join "`n")"
+        $ours.Count | Should -BeLessOrEqual 35 -Because "the first export JIT-compiled these of ours:`n$($ours -join "`n")"
     }
 
     It 'does not compile DicomInfo''s constructor with the JIT (DateTime and TimeSpan kept out of it)' {

@@ -76,6 +76,7 @@ public sealed class DicomInfo
     public string? SOPClassName => _sopClassName ??= SOPClassUID is null ? null : DicomUids.Lookup(SOPClassUID)?.Name;
 
     private string? _sopClassName;
+
     public string? SOPInstanceUID { get; }
     /// <summary>As declared in the File Meta Information; null for a bare dataset (see <see cref="TransferSyntaxName"/>).</summary>
     public string? TransferSyntaxUID { get; }
@@ -87,11 +88,13 @@ public sealed class DicomInfo
     public string? PatientID { get; }
     public DateTime? PatientBirthDate => _patientBirthDate;
     public DateTime? StudyDate => _studyDate;
+    public TimeSpan? StudyTime => _studyTime;
 
+    // Set by ReadDates, outside the constructor (see there).
     private DateTime? _patientBirthDate;
     private DateTime? _studyDate;
     private TimeSpan? _studyTime;
-    public TimeSpan? StudyTime => _studyTime;
+
     public string? StudyDescription { get; }
     public string? StudyInstanceUID { get; }
     public string? SeriesInstanceUID { get; }
