@@ -14,16 +14,12 @@ namespace DicomTools;
 [OutputType(typeof(DicomInfo))]
 public sealed class GetDicomInfoCommand : DicomPathCmdlet, IDisposable
 {
-    /// <summary>A header read costs tens of microseconds, about what handing one job to a worker and back costs
-    /// (a task, a wake-up, threads spinning while they wait): workers take files in batches, small at first so a few
-    /// files still spread over every worker, doubling up to <see cref="MaxFilesPerBatch"/> so a long scan pays the
-    /// hand-over once per few milliseconds of reading.</summary>
-    private const int FirstFilesPerBatch = 8;
-    private const int MaxFilesPerBatch = 64;
+    /// <summary>A header read costs tens of microseconds, about what handing one job to a worker and back costs:
+    /// workers take files a few at a time. (Batches growing to 64 files measured no faster on 5 000 files.)</summary>
+    private const int FilesPerBatch = 8;
 
     private JobRunner<HeaderBatch, JobOutcome<DicomInfo>[]>? _runner;
-    private readonly List<string> _batch = new(MaxFilesPerBatch);
-    private int _filesPerBatch = FirstFilesPerBatch;
+    private readonly List<string> _batch = new(FilesPerBatch);
 
     /// <summary>Most headers read at once (default: the number of processors).</summary>
     [Parameter]
@@ -44,7 +40,7 @@ public sealed class GetDicomInfoCommand : DicomPathCmdlet, IDisposable
         {
             if (Stopping) return;
             _batch.Add(path);
-            if (_batch.Count == _filesPerBatch) SubmitBatch();
+            if (_batch.Count == FilesPerBatch) SubmitBatch();
         }
     }
 
@@ -67,7 +63,6 @@ public sealed class GetDicomInfoCommand : DicomPathCmdlet, IDisposable
         if (_batch.Count == 0 || _runner is null) return;
         _runner.Add(new HeaderBatch(_batch.ToArray()));
         _batch.Clear();
-        _filesPerBatch = Math.Min(2 * _filesPerBatch, MaxFilesPerBatch);
     }
 
     /// <summary>A batch's headers, on a worker thread: each file's outcome (object or error, and warnings) kept apart.</summary>

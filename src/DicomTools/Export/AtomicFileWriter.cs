@@ -132,10 +132,10 @@ internal static class AtomicFileWriter
     {
         string name = fileName.Length > MaxNameInTempFile ? fileName[..MaxNameInTempFile] : fileName;
         // Leading dot: hidden on Unix and skipped by most globbing (*.png never matches it). Twelve random hex digits
-        // from a version 4 GUID's random first bytes: the runtime draws them from the operating system's secure
-        // generator, where RandomNumberGenerator on Linux first loads and initialises OpenSSL (megabytes of memory
-        // and a start-up cost for one name). The file is opened create-new, so even a guessed name cannot redirect it.
-        return "." + name + "." + Guid.NewGuid().ToString("N")[..12] + ".tmp";
+        // from a Guid, not RandomNumberGenerator: on Linux that loads and initialises OpenSSL (libssl, libcrypto),
+        // several milliseconds of a new shell's first export, for a name that only has to avoid collisions
+        // (FileMode.CreateNew refuses one anyway).
+        return "." + name + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp";
     }
 
     // The operating system's message names the temporary file (or nothing); the user needs the file they asked for.
