@@ -43,10 +43,10 @@ Describe 'HTJ2K frames that crash OpenJPEG' {
         $output = @(& $Command @arguments -ErrorVariable errors -ErrorAction SilentlyContinue)
 
         $errors.Count | Should -Be 2
-        foreach ($error in $errors) {
-            $error.FullyQualifiedErrorId | Should -BeLike 'PixelDecoderCrashed,*'
-            "$($error.CategoryInfo.Category)" | Should -Be 'InvalidData'
-            $error.ToString() | Should -Match 'damaged-htj2k-mel-[ab]\.dcm: frame 0: .*OpenJPEG crashed on damaged data'
+        foreach ($record in $errors) {
+            $record.FullyQualifiedErrorId | Should -BeLike 'PixelDecoderCrashed,*'
+            "$($record.CategoryInfo.Category)" | Should -Be 'InvalidData'
+            $record.ToString() | Should -Match 'damaged-htj2k-mel-[ab]\.dcm: frame 0: .*OpenJPEG crashed on damaged data'
         }
         ($errors.TargetObject | ForEach-Object { Split-Path -Leaf "$_" } | Sort-Object) -join ',' | Should -Be 'damaged-htj2k-mel-a.dcm,damaged-htj2k-mel-b.dcm'
         $output.Count | Should -Be 2

@@ -51,6 +51,9 @@ internal static class OpenJpegWorkerPool
                     continue; // it died while idle (killed from outside): not this frame's doing, so one fresh try
                 }
                 (int status, string text) reply;
+                // A worker stuck in OpenJPEG would hold this decode for ever: past the bound it is killed, and the
+                // frame fails as a crash does.
+                using var watchdog = new Timer(_ => worker.Abandon(), null, AnswerBound(geometry), Timeout.InfiniteTimeSpan);
                 try
                 {
                     reply = worker.Receive(destination);
@@ -73,6 +76,10 @@ internal static class OpenJpegWorkerPool
             }
         }
     }
+
+    /// <summary>How long a worker may take over one frame: a minute, and a second more per million samples (OpenJPEG
+    /// decodes tens of millions a second on one core).</summary>
+    internal static TimeSpan AnswerBound(FrameGeometry geometry) => TimeSpan.FromSeconds(60 + geometry.SampleCount / 1_000_000);
 
     private static Worker Start()
     {
@@ -207,10 +214,24 @@ internal static class OpenJpegWorkerPool
 
         public (int Status, string Text) Receive(Span<byte> destination) => OpenJpegWorkerProtocol.ReadReply(_output, destination);
 
+        /// <summary>Kills a worker that does not answer in time; the pending read then ends.</summary>
+        public void Abandon()
+        {
+            Volatile.Write(ref _abandoned, true);
+            TryKill();
+        }
+
+        private bool _abandoned;
+
         /// <summary>How the worker ended, for the crash message: its exit (a signal on Unix) and its last words.</summary>
         public string DescribeEnd()
         {
             string exit;
+            if (Volatile.Read(ref _abandoned))
+            {
+                _process.WaitForExit(5000);
+                return "the decoder process did not answer in time and was stopped";
+            }
             if (_process.WaitForExit(5000))
             {
                 _process.WaitForExit(); // the error output is read to its end
@@ -245,9 +266,9 @@ internal static class OpenJpegWorkerPool
             {
                 _process.Kill();
             }
-            catch (InvalidOperationException)
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception or NotSupportedException)
             {
-                // Already gone.
+                // Already gone, or not ours to kill any more.
             }
         }
 
