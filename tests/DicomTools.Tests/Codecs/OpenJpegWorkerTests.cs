@@ -136,6 +136,38 @@ public sealed class OpenJpegWorkerTests
         Assert.Equal(replies.Length, replies.Position);
     }
 
+    /// <summary>
+    /// The way a self-contained pwsh (no dotnet host) starts the worker: pwsh loads DicomTools.dll and runs its entry
+    /// point. Here with the tool manifest's pwsh (dotnet pwsh.dll); skipped when that package is not restored.
+    /// </summary>
+    [SkippableFact]
+    public void A_worker_started_through_pwsh_decodes_as_this_process_does()
+    {
+        RequireOpenJpeg();
+        var pwsh = Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.UserProfile), ".nuget", "packages", "powershell", "7.6.9",
+            "tools", "net10.0", "any", OperatingSystem.IsWindows() ? "win" : "unix", "pwsh.dll");
+        Skip.IfNot(File.Exists(pwsh), $"pwsh from the tool manifest is not restored ({pwsh}): dotnet tool restore");
+        var dotnet = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : Environment.ProcessPath!;
+        var command = OpenJpegWorkerPool.ThroughPwsh(new[] { dotnet, pwsh }, typeof(OpenJpegWorkerProgram).Assembly.Location);
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in command.Skip(1)) start.ArgumentList.Add(argument);
+        var encoded = CodecTestFiles.Read(CodecTestFiles.Fixture("jpeg2000", "u12.htj2k.dcm"));
+
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        OpenJpegWorkerProtocol.WriteRequest(process.StandardInput.BaseStream, encoded.Geometry, 1, encoded.Frames[0]);
+        var frame = new byte[encoded.Geometry.FrameByteLength];
+        var reply = OpenJpegWorkerProtocol.ReadReply(process.StandardOutput.BaseStream, frame);
+        process.StandardInput.Close();
+        Assert.True(process.WaitForExit(60_000), "the pwsh worker did not exit when its input closed");
+
+        Assert.True(reply.Status == OpenJpegWorkerProtocol.StatusDecoded, $"pwsh worker: {reply.Text}; stderr: {errors.Result}");
+        var expected = new byte[frame.Length];
+        new Jpeg2000Decoder().DecodeInThisProcess(encoded.Frames[0], encoded.Geometry, expected, 1);
+        Assert.Equal(expected, frame);
+        Assert.Equal(0, process.ExitCode);
+    }
+
     private static int IndexOfMarker(byte[] codestream, byte marker)
     {
         for (int i = 0; i + 1 < codestream.Length; i++)

@@ -124,10 +124,17 @@ internal static class OpenJpegWorkerPool
         var process = Environment.ProcessPath;
         if (process != null && Path.GetFileNameWithoutExtension(process).Equals("pwsh", StringComparison.OrdinalIgnoreCase))
         {
-            var script = $"exit [System.Reflection.Assembly]::LoadFrom('{assembly.Replace("'", "''", StringComparison.Ordinal)}').EntryPoint.Invoke($null, [object[]]@(,[string[]]@('{OpenJpegWorkerProgram.WorkerArgument}')))";
-            return new[] { process, "-NoLogo", "-NoProfile", "-NonInteractive", "-EncodedCommand", Convert.ToBase64String(Encoding.Unicode.GetBytes(script)) };
+            return ThroughPwsh(new[] { process }, assembly);
         }
         throw new CodecException("the JPEG 2000 decoder process cannot be started: neither the dotnet host nor pwsh was found (set DOTNET_ROOT)");
+    }
+
+    /// <summary>The worker started by pwsh (<paramref name="pwsh"/>: its executable, or dotnet and pwsh.dll), which
+    /// loads <paramref name="assembly"/> and runs its entry point.</summary>
+    internal static string[] ThroughPwsh(string[] pwsh, string assembly)
+    {
+        var script = $"exit [System.Reflection.Assembly]::LoadFrom('{assembly.Replace("'", "''", StringComparison.Ordinal)}').EntryPoint.Invoke($null, [object[]]@(,[string[]]@('{OpenJpegWorkerProgram.WorkerArgument}')))";
+        return pwsh.Concat(new[] { "-NoLogo", "-NoProfile", "-NonInteractive", "-EncodedCommand", Convert.ToBase64String(Encoding.Unicode.GetBytes(script)) }).ToArray();
     }
 
     private static string? FindDotnetHost()
