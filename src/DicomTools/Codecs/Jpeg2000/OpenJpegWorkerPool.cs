@@ -198,7 +198,7 @@ internal static class OpenJpegWorkerPool
             _process = process;
             ProcessId = process.Id;
             _input = new BufferedStream(process.StandardInput.BaseStream, 1 << 16);
-            _output = process.StandardOutput.BaseStream;
+            _output = new BufferedStream(process.StandardOutput.BaseStream, 1 << 16);
             // OpenJPEG's assertion text arrives here; the last lines go into the crash message.
             process.ErrorDataReceived += (_, line) =>
             {

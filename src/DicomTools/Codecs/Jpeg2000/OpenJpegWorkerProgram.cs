@@ -20,7 +20,10 @@ internal static class OpenJpegWorkerProgram
             Console.Error.WriteLine($"DicomTools.dll is a PowerShell module (Import-Module DicomTools); run as a program it only serves as its own JPEG 2000 worker ({WorkerArgument}).");
             return 2;
         }
-        return Run(Console.OpenStandardInput(), Console.OpenStandardOutput());
+        // Buffered both ways: a request or reply is then one or two system calls, not one per field.
+        using var input = new BufferedStream(Console.OpenStandardInput(), 1 << 16);
+        using var output = new BufferedStream(Console.OpenStandardOutput(), 1 << 16);
+        return Run(input, output);
     }
 
     /// <summary>Serves requests until <paramref name="input"/> ends; 0 then, 1 when the requests stop making sense.</summary>
