@@ -168,6 +168,34 @@ public sealed class OpenJpegWorkerTests
         Assert.Equal(0, process.ExitCode);
     }
 
+    /// <summary>Ctrl+C in a terminal signals the whole process group: a worker must outlive it (the pipeline stops
+    /// in the session, which keeps its workers), and still end when its input closes.</summary>
+    [SkippableFact]
+    public void A_worker_ignores_ctrl_c_and_ends_when_its_input_closes()
+    {
+        Skip.IfNot(OperatingSystem.IsLinux() || OperatingSystem.IsMacOS(), "SIGINT is sent with kill(1)");
+        RequireOpenJpeg();
+        var command = OpenJpegWorkerPool.WorkerCommand;
+        var start = new ProcessStartInfo(command[0]) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true };
+        foreach (var argument in command.Skip(1)) start.ArgumentList.Add(argument);
+        var encoded = CodecTestFiles.Read(CodecTestFiles.Fixture("jpeg2000", "u8.htj2k.dcm"));
+        using var process = Process.Start(start)!;
+        var errors = process.StandardError.ReadToEndAsync();
+        var frame = new byte[encoded.Geometry.FrameByteLength];
+        // One frame first, so the worker has installed its signal handling before it is signalled.
+        OpenJpegWorkerProtocol.WriteRequest(process.StandardInput.BaseStream, encoded.Geometry, 1, encoded.Frames[0]);
+        Assert.Equal(OpenJpegWorkerProtocol.StatusDecoded, OpenJpegWorkerProtocol.ReadReply(process.StandardOutput.BaseStream, frame).Status);
+
+        using (var kill = Process.Start("kill", new[] { "-INT", process.Id.ToString(System.Globalization.CultureInfo.InvariantCulture) })) kill.WaitForExit();
+        Assert.False(process.WaitForExit(1000), "the worker ended on SIGINT");
+        OpenJpegWorkerProtocol.WriteRequest(process.StandardInput.BaseStream, encoded.Geometry, 1, encoded.Frames[0]);
+        Assert.Equal(OpenJpegWorkerProtocol.StatusDecoded, OpenJpegWorkerProtocol.ReadReply(process.StandardOutput.BaseStream, frame).Status);
+
+        process.StandardInput.Close();
+        Assert.True(process.WaitForExit(30_000), "the worker did not end when its input closed");
+        Assert.Equal(0, process.ExitCode);
+    }
+
     private static int IndexOfMarker(byte[] codestream, byte marker)
     {
         for (int i = 0; i + 1 < codestream.Length; i++)

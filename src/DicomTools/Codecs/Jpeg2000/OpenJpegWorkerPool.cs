@@ -81,6 +81,9 @@ internal static class OpenJpegWorkerPool
     /// decodes tens of millions a second on one core).</summary>
     internal static TimeSpan AnswerBound(FrameGeometry geometry) => TimeSpan.FromSeconds(60 + geometry.SampleCount / 1_000_000);
 
+    /// <summary>The command line that starts a worker here (resolved once).</summary>
+    internal static IReadOnlyList<string> WorkerCommand => s_command.Value;
+
     private static Worker Start()
     {
         var command = s_command.Value;
