@@ -1,6 +1,6 @@
 @{
     # DICOM to correctly displayed images: header inspection, pixel decoding, standard windowing, export.
-    RootModule           = 'DicomTools.psm1'
+    RootModule           = 'DicomTools.dll'
     ModuleVersion        = '0.1.0'
     GUID                 = '94483708-d13a-4855-9d0c-c8bb3f229e91'
     Author               = 'DicomTools contributors'

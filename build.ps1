@@ -63,37 +63,37 @@ function Invoke-ChildPwsh {
 }
 
 function Invoke-Build {
-    # Two builds side by side: net8.0 for PowerShell 7.4/7.5, net10.0 for 7.6 and later,
-    # precompiled (ReadyToRun) for this platform so a new shell's first command spends little time in the JIT.
-    # DicomTools.psm1 loads the one that matches the running .NET.
+    # One net8.0 assembly, loaded by PowerShell 7.4, 7.5 and 7.6 alike (the manifest's RootModule), precompiled
+    # (ReadyToRun) by the .NET 10 crossgen for this platform so that PowerShell 7.6's first command spends little time
+    # in the JIT; older runtimes ignore the precompiled code and run the IL. The csproj holds every ReadyToRun setting.
     Write-Host "==> Building DicomTools ($Configuration)"
     $project = Join-Path $Root 'src/DicomTools/DicomTools.csproj'
     if (Test-Path $ModuleOut) { Remove-Item $ModuleOut -Recurse -Force }
     New-Item -ItemType Directory -Path $ModuleOut | Out-Null
     $helpXml = Join-Path $Root 'out/help/DicomTools.dll-Help.xml'
     & (Join-Path $Root 'tools/help/ConvertTo-Maml.ps1') -MarkdownFolder (Join-Path $Root 'docs/help') -OutputFile $helpXml
-    foreach ($framework in 'net8.0', 'net10.0') {
-        $publish = Join-Path $Root "out/publish/$framework"
-        if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
-        $arguments = @('publish', $project, '-c', $Configuration, '-f', $framework, '-o', $publish, '--nologo', '-v', 'quiet')
-        $rid = Get-ReadyToRunRuntime
-        if ($framework -eq 'net10.0' -and $rid) {
-            $arguments += @('-r', $rid, '--self-contained', 'false', '-p:PublishReadyToRun=true')
-            # The cmdlets derive from PowerShell's types: crossgen needs a real System.Management.Automation to
-            # precompile them (the csproj's AddPowerShellToReadyToRunReferences). The PowerShell running this build
-            # is the dotnet tool 7.6 on .NET 10, the one the net10.0 build is for; it is referenced, not shipped.
-            $automation = Join-Path $PSHOME 'System.Management.Automation.dll'
-            if ([Environment]::Version.Major -eq 10 -and (Test-Path $automation)) { $arguments += "-p:PowerShellReadyToRunReference=$automation" }
-        }
-        Invoke-Native dotnet $arguments
-        $target = Join-Path $ModuleOut $framework
-        New-Item -ItemType Directory -Path $target | Out-Null
-        Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $target
+    $publish = Join-Path $Root 'out/publish'
+    if (Test-Path $publish) { Remove-Item $publish -Recurse -Force }
+    $arguments = @('publish', $project, '-c', $Configuration, '-o', $publish, '--nologo', '-v', 'quiet')
+    $rid = Get-ReadyToRunRuntime
+    # Precompiled code is for the .NET the running PowerShell runs (10: the dotnet tool 7.6 this project pins), and
+    # against its own framework and System.Management.Automation (references only, not shipped). Built by another
+    # PowerShell, the module stays IL only, correct everywhere.
+    $automation = Join-Path $PSHOME 'System.Management.Automation.dll'
+    if ($rid -and [Environment]::Version.Major -eq 10 -and (Test-Path $automation)) {
+        $framework = [System.Runtime.InteropServices.RuntimeEnvironment]::GetRuntimeDirectory().TrimEnd('/', '\')
+        $arguments += @('-r', $rid, '--self-contained', 'false', '-p:PublishReadyToRun=true',
+            "-p:ReadyToRunFramework=$framework", "-p:PowerShellReadyToRunReference=$automation")
     }
+    else {
+        Write-Warning 'DicomTools is built without precompiled code: that needs PowerShell 7.6 on .NET 10 (dotnet tool restore && dotnet pwsh ./build.ps1) on x64 or arm64.'
+    }
+    Invoke-Native dotnet $arguments
+    Get-ChildItem $publish -Filter *.dll | Copy-Item -Destination $ModuleOut
     # One copy of the help, in the module's own folder, where PowerShell looks for the cmdlets' help first.
     New-Item -ItemType Directory -Path (Join-Path $ModuleOut 'en-US') | Out-Null
     Copy-Item $helpXml (Join-Path $ModuleOut 'en-US')
-    Copy-Item (Join-Path $Root 'DicomTools.psd1'), (Join-Path $Root 'DicomTools.psm1') $ModuleOut
+    Copy-Item (Join-Path $Root 'DicomTools.psd1') $ModuleOut
     Copy-Item (Join-Path $Root 'src/DicomTools/DicomTools.format.ps1xml') $ModuleOut
     Write-Host "Module staged at $ModuleOut"
 }

@@ -64,11 +64,11 @@ Describe 'The module package' {
 
     It 'holds the manifest, format file, help, licence and exactly the assemblies DicomTools.dll loads' {
         $files = @(Get-PackageEntries | Where-Object { $_ -notmatch '^(_rels/|package/|\[Content_Types\]\.xml$|DicomTools\.nuspec$)' })
-        # The assemblies the module needs: ours and every reference that is neither .NET nor PowerShell itself.
-        $main = Get-ChildItem -LiteralPath $script:ModuleFolder -Recurse -Filter DicomTools.dll | Select-Object -First 1
-        $prefix = [IO.Path]::GetRelativePath($script:ModuleFolder, $main.DirectoryName) -replace '\\', '/' -replace '^\.$', ''
-        if ($prefix) { $prefix += '/' }
-        $stream = [IO.File]::OpenRead($main.FullName)
+        # The assemblies the module needs: ours (the manifest's RootModule) and every reference that is neither .NET
+        # nor PowerShell itself, all at the top of the package.
+        $manifest = Import-PowerShellDataFile (Join-Path $script:ModuleFolder 'DicomTools.psd1')
+        $manifest.RootModule | Should -Be 'DicomTools.dll'
+        $stream = [IO.File]::OpenRead((Join-Path $script:ModuleFolder 'DicomTools.dll'))
         try {
             $pe = [Reflection.PortableExecutable.PEReader]::new($stream)
             $metadata = [Reflection.Metadata.PEReaderExtensions]::GetMetadataReader($pe)
@@ -78,13 +78,7 @@ Describe 'The module package' {
         finally { $stream.Dispose() }
         $needed = @($references | Where-Object { $_ -notmatch '^(System(\..*)?|Microsoft\..*|netstandard|mscorlib)$' } | ForEach-Object { "$_.dll" })
         $needed | Should -Contain 'SixLabors.ImageSharp.dll'
-        # Every framework folder holds DicomTools.dll and exactly its references.
-        $folders = @($files | Where-Object { $_ -like '*DicomTools.dll' } | ForEach-Object { $_ -replace 'DicomTools\.dll$', '' })
-        $folders | Should -Contain $prefix
-        $assemblies = foreach ($folder in $folders) { "${folder}DicomTools.dll"; $needed | ForEach-Object { "$folder$_" } }
-        $manifest = Import-PowerShellDataFile (Join-Path $script:ModuleFolder 'DicomTools.psd1')
-        $loader = @(if ($manifest.RootModule -notlike '*.dll') { $manifest.RootModule })
-        $expected = @($assemblies) + $loader + 'DicomTools.psd1', 'DicomTools.format.ps1xml', 'en-US/DicomTools.dll-Help.xml', 'LICENSE'
+        $expected = @('DicomTools.dll') + $needed + 'DicomTools.psd1', 'DicomTools.format.ps1xml', 'en-US/DicomTools.dll-Help.xml', 'LICENSE'
         ($files | Sort-Object) -join ', ' | Should -Be (($expected | Sort-Object) -join ', ')
     }
 
@@ -123,6 +117,10 @@ Import-Module DicomTools
 'EXAMPLES=' + @((Get-Help Get-DicomInfo -Examples).examples.example).Count
 & '$($script:Root)/tools/demo/Demo.ps1' -ModulePath DicomTools -OutputDirectory '$demoOut' *>&1 | Out-Null
 'LOADED=' + ((Get-Module DicomTools).ModuleBase -eq `$module.ModuleBase)
+# A JPEG export needs ImageSharp, which must resolve from the installed module's folder.
+([DicomTools.DicomInfo].Assembly.GetType('DicomTools.Samples.CtPhantom', `$true))::Write('$demoOut/jpeg.dcm', 64, 0, `$null, `$null)
+Export-DicomImage -SourcePath '$demoOut/jpeg.dcm' -Path '$demoOut/jpeg.jpg'
+'IMAGESHARP=' + [IO.Path]::GetDirectoryName([AppDomain]::CurrentDomain.GetAssemblies().Where({ `$_.GetName().Name -eq 'SixLabors.ImageSharp' }).Location)
 # The README's way to insist on this DicomTools where another module of the name is installed.
 Remove-Module DicomTools
 `$guid = (Import-PowerShellDataFile '$($script:Root)/DicomTools.psd1').GUID
@@ -134,6 +132,8 @@ Import-Module -FullyQualifiedName @{ ModuleName = 'DicomTools'; Guid = `$guid; M
         $output | Should -Contain "VERSION=$($script:Version)"
         [int](($output | Where-Object { $_ -like 'EXAMPLES=*' }) -replace '^EXAMPLES=') | Should -BeGreaterThan 0
         $output | Should -Contain 'LOADED=True'
+        $output | Should -Contain "IMAGESHARP=$base"
+        [BitConverter]::ToString([IO.File]::ReadAllBytes((Join-Path $demoOut 'jpeg.jpg')), 0, 3) | Should -Be 'FF-D8-FF'
         $output | Should -Contain 'BYGUID=True,True'
         Join-Path $base 'en-US/DicomTools.dll-Help.xml' | Should -Exist
         $pngs = @(Get-ChildItem -LiteralPath $demoOut -Filter *.png)

@@ -57,7 +57,7 @@ BeforeDiscovery {
 BeforeAll {
     . $PSScriptRoot/TestSetup.ps1
     Import-Module $ModulePath -Force
-    # Beside the DicomTools.dll the module loaded (its net8.0 or net10.0 folder).
+    # Beside the DicomTools.dll the module loaded (the module folder).
     $imageSharp = Join-Path (Split-Path (Get-Command Get-DicomInfo).ImplementingType.Assembly.Location) 'SixLabors.ImageSharp.dll'
     if (-not ('DicomToolsTests.PngDiff' -as [type])) {
         Add-Type -Path $imageSharp

@@ -8,7 +8,8 @@ param(
     [Parameter(Mandatory)][string]$ModulePath,
     [Parameter(Mandatory)][string]$WorkDirectory,
     [Parameter(Mandatory)][AllowEmptyCollection()][Collections.Generic.List[object]]$Results,
-    [int]$Frames = 100
+    [int]$Frames = 100,
+    [int]$SteadyPasses = 5
 )
 $ErrorActionPreference = 'Stop'
 New-Item -ItemType Directory -Force -Path $WorkDirectory | Out-Null
@@ -54,8 +55,9 @@ foreach ($e in $encodings) {
 foreach ($case in $cases) {
     Write-Host "(c) decode $($case.Name)"
     $timing = Join-Path $WorkDirectory 'timing.txt'
-    # Two passes in one process: the first pays for JIT and for the heap growing; the second is the steady state
-    # a pipeline over a whole series runs in.
+    # Passes in one process: the first pays for JIT and for the heap growing; the median of the next ones is the
+    # steady state a pipeline over a whole series runs in (one steady pass alone swung 2.5x between runs: a tenth of
+    # a second of decoding is at the mercy of the scheduler and of when the JIT's optimised code arrives).
     # One frame at a time, as the peers decode (Get-DicomPixelData is parallel unless -ThrottleLimit 1).
     $script = @"
 Import-Module '$ModulePath'
@@ -65,9 +67,12 @@ if ((Get-Command Get-DicomPixelData).Parameters.ContainsKey('ThrottleLimit')) { 
 `$sw = [Diagnostics.Stopwatch]::StartNew()
 `$n = (Get-DicomPixelData -LiteralPath '$($case.Path)' @serial | Measure-Object).Count
 `$first = `$sw.Elapsed.TotalSeconds
-`$sw.Restart()
-`$null = (Get-DicomPixelData -LiteralPath '$($case.Path)' @serial | Measure-Object).Count
-[IO.File]::WriteAllText('$timing', "`$n `$first `$(`$sw.Elapsed.TotalSeconds)")
+`$steady = foreach (`$pass in 1..$SteadyPasses) {
+    `$sw.Restart()
+    `$null = (Get-DicomPixelData -LiteralPath '$($case.Path)' @serial | Measure-Object).Count
+    `$sw.Elapsed.TotalSeconds
+}
+[IO.File]::WriteAllText('$timing', "`$n `$first `$((`$steady | Sort-Object)[[int][Math]::Floor($SteadyPasses / 2)])")
 "@
     $sw = [Diagnostics.Stopwatch]::StartNew()
     & $pwsh[0] @($pwsh | Select-Object -Skip 1) -NoProfile -NonInteractive -Command $script

@@ -58,7 +58,7 @@ try {
     # The assemblies: DicomTools.dll and every .dll beside it (the references publish copied: ImageSharp,
     # JpegLibrary). No .pdb, no .deps.json: PowerShell resolves a binary module's references from its folder.
     $files = [Collections.Generic.List[string]]::new()
-    # (at the top, or per target framework in net*/ folders beside a loader RootModule).
+    # (every .dll under the module folder; today one DicomTools.dll, the RootModule, and ImageSharp beside it).
     foreach ($dll in Get-ChildItem -LiteralPath $ModuleFolder -Filter *.dll -File -Recurse) { $files.Add([IO.Path]::GetRelativePath($ModuleFolder, $dll.FullName)) }
     if ($manifest.RootModule -and $manifest.RootModule -notlike '*.dll') { $files.Add($manifest.RootModule) }
     foreach ($format in @($manifest['FormatsToProcess']) + @($manifest['TypesToProcess'])) { if ($format) { $files.Add($format) } }

@@ -36,7 +36,9 @@ internal static class CodecRegistry
 
     // A syntax no decoder takes (JPEG lossless process 15) still has its frames found by its family's start markers,
     // so a file reports its true frame count before each frame says that the syntax is not supported.
-    private static readonly Dictionary<PixelEncoding, IFrameDecoder> ByEncoding = BuildByEncoding();
+    // Indexed by the enum's value: a Dictionary keyed by an enum makes its comparer by reflection and runs
+    // dictionary code the JIT must compile, on every new shell's first decode.
+    private static readonly IFrameDecoder?[] ByEncoding = BuildByEncoding();
 
     /// <summary>The decoder for <paramref name="syntax"/>, or null when we have none (the caller says so per frame).</summary>
     public static IFrameDecoder? For(TransferSyntax syntax) =>
@@ -45,7 +47,7 @@ internal static class CodecRegistry
     /// <summary>The decoder whose <see cref="IFrameDecoder.IsFrameStart"/> finds frames of <paramref name="syntax"/>:
     /// its own, else one of the same pixel encoding; null when no codestream start is known.</summary>
     public static IFrameDecoder? FrameStartsFor(TransferSyntax syntax) =>
-        For(syntax) ?? (ByEncoding.TryGetValue(syntax.PixelEncoding, out var decoder) ? decoder : null);
+        For(syntax) ?? ((uint)syntax.PixelEncoding < (uint)ByEncoding.Length ? ByEncoding[(int)syntax.PixelEncoding] : null);
 
     /// <summary>
     /// Decodes one frame with <paramref name="decoder"/>: every frame decode goes through here, so the destination
@@ -70,12 +72,16 @@ internal static class CodecRegistry
         return table;
     }
 
-    private static Dictionary<PixelEncoding, IFrameDecoder> BuildByEncoding()
+    private static IFrameDecoder?[] BuildByEncoding()
     {
-        var table = new Dictionary<PixelEncoding, IFrameDecoder>();
+        var table = Array.Empty<IFrameDecoder?>();
         foreach (var decoder in Decoders)
             foreach (var syntax in decoder.TransferSyntaxes)
-                table.TryAdd(syntax.PixelEncoding, decoder);
+            {
+                var index = (int)syntax.PixelEncoding;
+                if (index >= table.Length) Array.Resize(ref table, index + 1);
+                table[index] ??= decoder; // the first decoder listed for an encoding, as TryAdd kept it
+            }
         return table;
     }
 }

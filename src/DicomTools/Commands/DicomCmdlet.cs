@@ -21,13 +21,19 @@ public abstract class DicomCmdlet : PSCmdlet
     {
         foreach (var input in inputs)
         {
-            foreach (var resolved in Resolve(input, literal))
+            foreach (var (resolved, listedKind) in Resolve(input, literal))
             {
-                // One stat per file: whether it exists and whether it is a folder.
+                // A file met in a folder listing is a file: no second look. Anything else costs one stat: whether it
+                // exists and whether it is a folder.
+                if (listedKind == ListedKind.File)
+                {
+                    yield return resolved;
+                    continue;
+                }
                 FileAttributes attributes;
                 try
                 {
-                    attributes = File.GetAttributes(resolved);
+                    attributes = listedKind == ListedKind.Folder ? FileAttributes.Directory : File.GetAttributes(resolved);
                 }
                 catch (Exception e) when (e is FileNotFoundException or DirectoryNotFoundException)
                 {
@@ -59,37 +65,46 @@ public abstract class DicomCmdlet : PSCmdlet
         }
     }
 
-    /// <summary>Provider paths for one input; errors for other providers and unmatched paths are written here.</summary>
-    private IReadOnlyList<string> Resolve(string input, bool literal)
+    /// <summary>What a folder listing already said about a path, sparing a stat.</summary>
+    private enum ListedKind
     {
-        // Absolute file-system paths (what Get-ChildItem's PSPath and scripts mostly pass) need no provider lookup,
-        // which costs more than reading a DICOM header; everything else goes through the session's providers.
-        // A -Path without wildcards may still hold escapes (`[): they are removed, as the provider would.
+        Unknown,
+        File,
+        Folder,
+    }
+
+    /// <summary>Provider paths for one input; errors for other providers and unmatched paths are written here.</summary>
+    private IReadOnlyList<(string Path, ListedKind Kind)> Resolve(string input, bool literal)
+    {
+        // Plain file-system paths, absolute (what Get-ChildItem's PSPath and scripts mostly pass) or relative to a
+        // file-system location, need no provider lookup, which costs more than reading a DICOM header (a relative
+        // path through the provider cost ten times a header read); everything else goes through the session's
+        // providers. A -Path without wildcards may still hold escapes (`[): they are removed, as the provider would.
         if ((literal || !WildcardPattern.ContainsWildcardCharacters(input))
-            && TryAbsoluteFileSystemPath(literal ? input : WildcardPattern.Unescape(input), out var direct))
-            return new[] { direct };
+            && TryPlainFileSystemPath(literal ? input : WildcardPattern.Unescape(input), out var direct))
+            return new[] { (direct, ListedKind.Unknown) };
         // Wildcards on the file system are expanded from the listing; the provider still answers the unusual cases.
         if (!literal && FileSystemWildcard.TryExpand(input, CurrentFileSystemDirectory(), out var expanded))
-            return expanded;
+            return expanded.ConvertAll(entry => (entry.Path, entry.IsFolder ? ListedKind.Folder : ListedKind.File));
         try
         {
             if (literal)
             {
                 var path = SessionState.Path.GetUnresolvedProviderPathFromPSPath(input, out var provider, out _);
-                if (IsFileSystem(provider)) return new[] { path };
+                if (IsFileSystem(provider)) return new[] { (path, ListedKind.Unknown) };
                 WriteNotFileSystem(input, provider);
-                return Array.Empty<string>();
+                return Array.Empty<(string, ListedKind)>();
             }
 
             var paths = SessionState.Path.GetResolvedProviderPathFromPSPath(input, out var wildcardProvider);
             if (!IsFileSystem(wildcardProvider))
             {
                 WriteNotFileSystem(input, wildcardProvider);
-                return Array.Empty<string>();
+                return Array.Empty<(string, ListedKind)>();
             }
             if (paths.Count == 0 && WildcardPattern.ContainsWildcardCharacters(input))
                 WriteVerbose($"No files match '{input}'.");
-            return paths;
+            return paths.Select(path => (path, ListedKind.Unknown)).ToList();
         }
         catch (ItemNotFoundException e)
         {
@@ -103,15 +118,27 @@ public abstract class DicomCmdlet : PSCmdlet
         {
             WriteInputError(new ErrorRecord(e, "NotFileSystemPath", ErrorCategory.InvalidArgument, input));
         }
-        return Array.Empty<string>();
+        return Array.Empty<(string, ListedKind)>();
     }
 
     /// <summary>The current location as a file-system path; null when it is on another provider.</summary>
     private string? CurrentFileSystemDirectory()
     {
         var location = SessionState.Path.CurrentLocation;
-        return IsFileSystem(location.Provider) ? location.ProviderPath : null;
+        if (!IsFileSystem(location.Provider)) return null;
+        // PathInfo works ProviderPath out through the drive on every read, which cost more than the header read for a
+        // relative path piped in; the location seldom changes within a pipeline, so the answer is kept per location.
+        var key = (location.Path, location.Drive?.Root);
+        if (key != _lastLocation)
+        {
+            _lastLocation = key;
+            _lastLocationProviderPath = location.ProviderPath;
+        }
+        return _lastLocationProviderPath;
     }
+
+    private (string Path, string? DriveRoot) _lastLocation;
+    private string? _lastLocationProviderPath;
 
     /// <summary>
     /// Called before an error about an input path is written. A cmdlet that works on files in parallel writes the
@@ -130,15 +157,29 @@ public abstract class DicomCmdlet : PSCmdlet
     private const string FileSystemQualifier = "Microsoft.PowerShell.Core\\FileSystem::";
     private const string ShortFileSystemQualifier = "FileSystem::";
 
-    /// <summary>A fully qualified path, bare or qualified with the FileSystem provider, normalised; false otherwise.</summary>
-    private static bool TryAbsoluteFileSystemPath(string input, out string path)
+    /// <summary>
+    /// A fully qualified path, bare or qualified with the FileSystem provider, or a plain relative path while the
+    /// current location is on the file system, normalised; false for what only the provider can say (~, drives and
+    /// other providers' qualifiers, backslashes, which the provider turns into separators on Unix).
+    /// </summary>
+    private bool TryPlainFileSystemPath(string input, out string path)
     {
         var candidate = input;
+        var qualified = true;
         if (candidate.StartsWith(FileSystemQualifier, StringComparison.OrdinalIgnoreCase)) candidate = candidate[FileSystemQualifier.Length..];
         else if (candidate.StartsWith(ShortFileSystemQualifier, StringComparison.OrdinalIgnoreCase)) candidate = candidate[ShortFileSystemQualifier.Length..];
+        else qualified = false;
         path = "";
-        if (!Path.IsPathFullyQualified(candidate)) return false;
-        path = Path.GetFullPath(candidate);
+        if (Path.IsPathFullyQualified(candidate))
+        {
+            path = Path.GetFullPath(candidate);
+            return true;
+        }
+        if (qualified || candidate.Length == 0 || candidate[0] == '~' || candidate.Contains(':') || Path.IsPathRooted(candidate)
+            || (!OperatingSystem.IsWindows() && candidate.Contains('\\')))
+            return false;
+        if (CurrentFileSystemDirectory() is not { } current) return false;
+        path = Path.GetFullPath(Path.Join(current, candidate));
         return true;
     }
 

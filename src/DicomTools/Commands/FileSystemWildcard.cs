@@ -24,10 +24,11 @@ internal static class FileSystemWildcard
 
     /// <param name="input">The -Path value as typed (wildcards, escapes).</param>
     /// <param name="currentDirectory">The current location's provider path when it is on the file system, else null.</param>
-    /// <param name="matches">Full paths of the matches, in the provider's order.</param>
-    public static bool TryExpand(string input, string? currentDirectory, out List<string> matches)
+    /// <param name="matches">Full paths of the matches, in the provider's order, each with whether the listing saw a
+    /// folder (so the caller need not ask the file system again).</param>
+    public static bool TryExpand(string input, string? currentDirectory, out List<(string Path, bool IsFolder)> matches)
     {
-        matches = new List<string>();
+        matches = new List<(string Path, bool IsFolder)>();
         // The provider sorts listings on Unix only; Windows keeps the provider path until it is checked there.
         if (OperatingSystem.IsWindows()) return false;
         var path = StripFileSystemQualifier(input);
@@ -61,9 +62,9 @@ internal static class FileSystemWildcard
         return matches.Count > 0; // no match: the provider decides what that means (nothing, or an error)
     }
 
-    private static IEnumerable<string> Expand(string root, string[] rest)
+    private static IEnumerable<(string Path, bool IsFolder)> Expand(string root, string[] rest)
     {
-        IEnumerable<string> level = new[] { root };
+        IEnumerable<(string Path, bool IsFolder)> level = new[] { (root, true) };
         for (var i = 0; i < rest.Length; i++)
         {
             var last = i == rest.Length - 1;
@@ -72,12 +73,13 @@ internal static class FileSystemWildcard
             {
                 // A plain segment after a wildcard one: an exact name, kept when it exists (a folder, unless last).
                 var name = WildcardPattern.Unescape(segment);
-                level = level.Select(folder => System.IO.Path.Join(folder, name))
-                    .Where(candidate => last ? System.IO.Path.Exists(candidate) : Directory.Exists(candidate)).ToList();
+                level = level.Select(folder => System.IO.Path.Join(folder.Path, name))
+                    .Where(candidate => last ? System.IO.Path.Exists(candidate) : Directory.Exists(candidate))
+                    .Select(candidate => (candidate, Directory.Exists(candidate))).ToList();
                 continue;
             }
             var pattern = new WildcardPattern(segment, WildcardOptions.IgnoreCase);
-            level = level.SelectMany(folder => List(folder, pattern, foldersOnly: !last)).ToList();
+            level = level.SelectMany(folder => List(folder.Path, pattern, foldersOnly: !last)).ToList();
         }
         return level;
     }
@@ -92,7 +94,7 @@ internal static class FileSystemWildcard
     }
 
     /// <summary>One folder's visible entries matching <paramref name="pattern"/>: folders, then files, each sorted.</summary>
-    private static IEnumerable<string> List(string folder, WildcardPattern pattern, bool foldersOnly)
+    private static IEnumerable<(string Path, bool IsFolder)> List(string folder, WildcardPattern pattern, bool foldersOnly)
     {
         var entries = new FileSystemEnumerable<(string Name, bool IsFolder)>(folder,
             (ref FileSystemEntry entry) => (entry.FileName.ToString(), IsFolder(ref entry)), Listing)
@@ -103,7 +105,7 @@ internal static class FileSystemWildcard
         return entries
             .OrderBy(entry => entry.IsFolder ? 0 : 1)
             .ThenBy(entry => entry.Name, StringComparer.CurrentCultureIgnoreCase)
-            .Select(entry => System.IO.Path.Join(folder, entry.Name));
+            .Select(entry => (System.IO.Path.Join(folder, entry.Name), entry.IsFolder));
     }
 
     private static bool IsHidden(ref FileSystemEntry entry) =>

@@ -15,7 +15,7 @@ namespace DicomTools;
 public sealed class GetDicomInfoCommand : DicomPathCmdlet, IDisposable
 {
     /// <summary>A header read costs tens of microseconds, about what handing one job to a worker and back costs:
-    /// workers take files a few at a time.</summary>
+    /// workers take files a few at a time. (Batches growing to 64 files measured no faster on 5 000 files.)</summary>
     private const int FilesPerBatch = 8;
 
     private JobRunner<HeaderBatch, JobOutcome<DicomInfo>[]>? _runner;

@@ -23,7 +23,6 @@ public sealed class DicomInfo
         SOPInstanceUID = ds.GetString(DicomTags.SOPInstanceUID) ?? file.FileMetaInformation.GetString(DicomTags.MediaStorageSOPInstanceUID);
         TransferSyntaxUID = file.HasFileMetaInformation ? file.FileMetaInformation.GetString(DicomTags.TransferSyntaxUID) : null;
         TransferSyntaxName = TransferSyntaxUID is null ? $"(no file meta: {file.TransferSyntax.Name})" : file.TransferSyntax.Name;
-        SOPClassName = SOPClassUID is null ? null : DicomUids.Lookup(SOPClassUID)?.Name;
 
         Modality = ds.GetString(DicomTags.Modality);
         PatientName = ds.GetValue(DicomTags.PatientName) switch
@@ -33,9 +32,7 @@ public sealed class DicomInfo
             _ => null,
         };
         PatientID = ds.GetString(DicomTags.PatientID);
-        PatientBirthDate = ds.GetValue(DicomTags.PatientBirthDate) as DateTime?;
-        StudyDate = ds.GetValue(DicomTags.StudyDate) as DateTime?;
-        StudyTime = ds.GetValue(DicomTags.StudyTime) as TimeSpan?;
+        ReadDates(ds);
         StudyDescription = ds.GetString(DicomTags.StudyDescription);
         StudyInstanceUID = ds.GetString(DicomTags.StudyInstanceUID);
         SeriesInstanceUID = ds.GetString(DicomTags.SeriesInstanceUID);
@@ -74,7 +71,12 @@ public sealed class DicomInfo
     public long FileSize { get; }
 
     public string? SOPClassUID { get; }
-    public string? SOPClassName { get; }
+    /// <summary>The SOP Class's name from the UID table, looked up when first read: building that table is a good
+    /// part of a new shell's first export, which never reads this name.</summary>
+    public string? SOPClassName => _sopClassName ??= SOPClassUID is null ? null : DicomUids.Lookup(SOPClassUID)?.Name;
+
+    private string? _sopClassName;
+
     public string? SOPInstanceUID { get; }
     /// <summary>As declared in the File Meta Information; null for a bare dataset (see <see cref="TransferSyntaxName"/>).</summary>
     public string? TransferSyntaxUID { get; }
@@ -84,9 +86,15 @@ public sealed class DicomInfo
     public string? Modality { get; }
     public DicomPersonName? PatientName { get; }
     public string? PatientID { get; }
-    public DateTime? PatientBirthDate { get; }
-    public DateTime? StudyDate { get; }
-    public TimeSpan? StudyTime { get; }
+    public DateTime? PatientBirthDate => _patientBirthDate;
+    public DateTime? StudyDate => _studyDate;
+    public TimeSpan? StudyTime => _studyTime;
+
+    // Set by ReadDates, outside the constructor (see there).
+    private DateTime? _patientBirthDate;
+    private DateTime? _studyDate;
+    private TimeSpan? _studyTime;
+
     public string? StudyDescription { get; }
     public string? StudyInstanceUID { get; }
     public string? SeriesInstanceUID { get; }
@@ -147,6 +155,15 @@ public sealed class DicomInfo
     }
 
     public override string ToString() => TextEscaper.Escape(Name);
+
+    // Apart from the constructor: crossgen cannot precompile a method that handles a DateTime or TimeSpan (their
+    // layout belongs to the runtime's version), so the whole constructor was compiled by the JIT on every first call.
+    private void ReadDates(DicomDataset ds)
+    {
+        _patientBirthDate = ds.GetValue(DicomTags.PatientBirthDate) as DateTime?;
+        _studyDate = ds.GetValue(DicomTags.StudyDate) as DateTime?;
+        _studyTime = ds.GetValue(DicomTags.StudyTime) as TimeSpan?;
+    }
 
     private static DicomDataset? FrameDisplay(DicomDataset ds, DicomTag attribute) =>
         FunctionalGroups.Holder(ds, 0, FunctionalGroups.MacroFor(attribute), attribute);

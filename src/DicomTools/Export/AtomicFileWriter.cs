@@ -1,5 +1,3 @@
-using System.Security.Cryptography;
-
 namespace DicomTools.Export;
 
 /// <summary>
@@ -113,8 +111,11 @@ internal static class AtomicFileWriter
     private static string TemporaryName(string fileName)
     {
         string name = fileName.Length > MaxNameInTempFile ? fileName[..MaxNameInTempFile] : fileName;
-        // Leading dot: hidden on Unix and skipped by most globbing (*.png never matches it).
-        return "." + name + "." + Convert.ToHexString(RandomNumberGenerator.GetBytes(6)).ToLowerInvariant() + ".tmp";
+        // Leading dot: hidden on Unix and skipped by most globbing (*.png never matches it). Twelve random hex digits
+        // from a Guid, not RandomNumberGenerator: on Linux that loads and initialises OpenSSL (libssl, libcrypto),
+        // several milliseconds of a new shell's first export, for a name that only has to avoid collisions
+        // (FileMode.CreateNew refuses one anyway).
+        return "." + name + "." + Guid.NewGuid().ToString("N").Substring(0, 12) + ".tmp";
     }
 
     // The operating system's message names the temporary file (or nothing); the user needs the file they asked for.

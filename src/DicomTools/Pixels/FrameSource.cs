@@ -286,10 +286,18 @@ internal sealed class FrameSource
 
         if (ReadExtendedOffsetTable() is { } extended && TryMapByOffsets(extended, relative, out var byExtended)) return byExtended;
         if (fragments.BasicOffsetTable.Count > 0 &&
-            TryMapByOffsets(fragments.BasicOffsetTable.Select(o => (long)o).ToArray(), relative, out var byBasic)) return byBasic;
+            TryMapByOffsets(Widen(fragments.BasicOffsetTable), relative, out var byBasic)) return byBasic;
         if (NumberOfFrames == 1) return new[] { (0, count) };
         if (count == NumberOfFrames) return Enumerable.Range(0, count).Select(i => (i, 1)).ToArray();
         return MapByStartMarkers(fragments);
+    }
+
+    // A loop, not Select(...).ToArray(): LINQ over uint is code the JIT compiles in every new shell's first decode.
+    private static long[] Widen(IReadOnlyList<uint> offsets)
+    {
+        var wide = new long[offsets.Count];
+        for (var i = 0; i < wide.Length; i++) wide[i] = offsets[i];
+        return wide;
     }
 
     /// <summary>Frames start at the fragments whose item offsets the table lists; false when the table is unusable.</summary>

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using DicomTools.Codecs;
 
@@ -103,18 +104,24 @@ internal static class SampleUnpacker
         var mask = (ushort)((1 << bitsStored) - 1);
         // Sign extension as (v ^ s) - s with s the top stored bit: the same for every lane, so the loop vectorises.
         var sign = signed ? (ushort)(1 << (bitsStored - 1)) : (ushort)0;
-        var i = 0;
-        if (System.Numerics.Vector.IsHardwareAccelerated && samples.Length >= System.Numerics.Vector<ushort>.Count)
-        {
-            var lanes = MemoryMarshal.Cast<ushort, System.Numerics.Vector<ushort>>(samples);
-            var maskVector = new System.Numerics.Vector<ushort>(mask);
-            var signVector = new System.Numerics.Vector<ushort>(sign);
-            for (var v = 0; v < lanes.Length; v++)
-                lanes[v] = ((System.Numerics.Vector.ShiftRightLogical(lanes[v], shift) & maskVector) ^ signVector) - signVector;
-            i = lanes.Length * System.Numerics.Vector<ushort>.Count;
-        }
-        for (; i < samples.Length; i++)
+        for (var i = FinishLanes(samples, shift, mask, sign); i < samples.Length; i++)
             samples[i] = (ushort)((((samples[i] >> shift) & mask) ^ sign) - sign);
+    }
+
+    // The Vector<T> part on its own, returning how many samples it did: crossgen cannot precompile code that names
+    // Vector<T> (its width is the machine's), so this is compiled once, optimised, on first use, while Finish stays
+    // precompiled. Inside Finish it made the JIT compile the whole method twice in a new shell's first decode
+    // (unoptimised, then again on the loop's back edge).
+    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
+    private static int FinishLanes(Span<ushort> samples, int shift, ushort mask, ushort sign)
+    {
+        if (!System.Numerics.Vector.IsHardwareAccelerated || samples.Length < System.Numerics.Vector<ushort>.Count) return 0;
+        var lanes = MemoryMarshal.Cast<ushort, System.Numerics.Vector<ushort>>(samples);
+        var maskVector = new System.Numerics.Vector<ushort>(mask);
+        var signVector = new System.Numerics.Vector<ushort>(sign);
+        for (var v = 0; v < lanes.Length; v++)
+            lanes[v] = ((System.Numerics.Vector.ShiftRightLogical(lanes[v], shift) & maskVector) ^ signVector) - signVector;
+        return lanes.Length * System.Numerics.Vector<ushort>.Count;
     }
 
     private static void Finish(Span<uint> samples, int bitsStored, int shift, bool signed)

@@ -139,12 +139,10 @@ internal sealed class JpegLosslessDecoder : IFrameDecoder
     /// intervals are whole rows (checked by <see cref="ScanContext.Parse"/>), so a restart marker can only come
     /// before a row.
     /// </summary>
-    // A single frame is often all there is to decode, so the loop must not start in unoptimized tier-0 code: the
-    // net10.0 build is precompiled (ReadyToRun, already optimized; AggressiveOptimization would keep the method out of
-    // the image and leave it to the JIT at every start), the net8.0 build asks the JIT for optimized code at once.
-#if !NET10_0_OR_GREATER
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-#endif
+    // A single frame is often all there is to decode, so the loop must not start in unoptimized tier-0 code. It is
+    // precompiled (ReadyToRun, already optimized) for PowerShell 7.6; no AggressiveOptimization, which would keep the
+    // method out of the image and leave it to the JIT at every start. On .NET 8 and 9, which ignore the precompiled
+    // code, on-stack replacement moves the running loop to optimized code.
     private static void DecodeRows<TPredictor>(ref LosslessBitReader bits, ScanContext scan, FrameGeometry geometry, Span<byte> destination)
         where TPredictor : struct, ILosslessPredictor
     {
@@ -278,9 +276,6 @@ internal sealed class JpegLosslessDecoder : IFrameDecoder
     /// Writes one decoded row into the frame: each scan component to its sample slot, shifted back by the point
     /// transform, clipped to the header's columns and written Bits Allocated wide.
     /// </summary>
-#if !NET10_0_OR_GREATER
-    [MethodImpl(MethodImplOptions.AggressiveOptimization)]
-#endif
     private static void WriteRow(ReadOnlySpan<int> row, int y, ScanContext scan, FrameGeometry geometry, Span<byte> destination)
     {
         int samplesPerPixel = geometry.SamplesPerPixel;

@@ -93,13 +93,9 @@ internal static class NativeLibraryResolver
     {
         var location = s_assembly.Location;
         var baseDirectory = string.IsNullOrEmpty(location) ? AppContext.BaseDirectory : Path.GetDirectoryName(location)!;
-        // A module that ships one build per framework keeps DicomTools.dll in net8.0/ or net10.0/: the module folder
-        // (where users put runtimes/) is then the parent.
-        var roots = new List<string> { baseDirectory };
-        var parent = Path.GetDirectoryName(baseDirectory);
-        if (parent is not null && Path.GetFileName(baseDirectory).StartsWith("net", StringComparison.OrdinalIgnoreCase)) roots.Insert(0, parent);
-        var directories = roots.SelectMany(root => RuntimeFolderNames().Select(name => Path.Combine(root, name))).ToList();
-        directories.AddRange(roots);
+        // DicomTools.dll sits in the module folder itself, where users put runtimes/<rid>/native/.
+        var directories = RuntimeFolderNames().Select(name => Path.Combine(baseDirectory, name)).ToList();
+        directories.Add(baseDirectory);
         return directories;
     }
 
