@@ -37,7 +37,10 @@ public sealed class ConvertToWindowedImageCommand : WindowingCmdlet<DicomDisplay
         _ => ResolveInputPaths(Path, LiteralPath).SelectMany(FileJobs),
     };
 
-    internal override DicomDisplayImage Work(FrameJob job, List<string> warnings, CancellationToken token) => Render(job, warnings);
+    // Grey images are rendered into pooled arrays: Export-DicomImage gives such an array back once it has written the
+    // image and nobody has read its Pixels (the image keeps the pixels packed; reading them unpacks them).
+    internal override DicomDisplayImage Work(FrameJob job, List<string> warnings, CancellationToken token) =>
+        Render(job, warnings, pooledPixels: true);
 
     internal override void WriteResult(FrameJob job, DicomDisplayImage image) => WriteObject(image);
 }

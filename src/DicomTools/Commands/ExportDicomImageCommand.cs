@@ -227,29 +227,43 @@ public sealed class ExportDicomImageCommand : RenderingCmdlet<string>
         var target = job.Target!;
         if (_bitDepth == 16)
         {
-            var pixels = job.Decode();
-            if (pixels.IsColor) throw new UnsupportedOutputException($"frame {job.Frame} is colour ({pixels.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
+            var frame = job.Decode();
+            if (frame.IsColor) throw new UnsupportedOutputException($"frame {job.Frame} is colour ({frame.PhotometricInterpretation}); -BitDepth 16 is for greyscale images");
             if (job.Image?.PresentationState is { } applied)
                 throw new UnsupportedOutputException($"frame {job.Frame} was rendered with the presentation state {System.IO.Path.GetFileName(applied)}; -BitDepth 16 cannot carry its shutters and spatial transformation yet");
             var settings = job.Image?.Settings ?? Settings;
-            var grey = DisplayRenderer.RenderGrey16(pixels, settings, warnings.Add);
-            var (width, height) = _maxSize is { } max ? ImageScaler.FitWithin(pixels.Columns, pixels.Rows, max) : (pixels.Columns, pixels.Rows);
-            if (width != pixels.Columns || height != pixels.Rows) grey = ImageScaler.Resize(grey, pixels.Columns, pixels.Rows, width, height);
+            var grey = DisplayRenderer.RenderGrey16(frame, settings, warnings.Add);
+            var (width, height) = _maxSize is { } max ? ImageScaler.FitWithin(frame.Columns, frame.Rows, max) : (frame.Columns, frame.Rows);
+            if (width != frame.Columns || height != frame.Rows) grey = ImageScaler.Resize(grey, frame.Columns, frame.Rows, width, height);
             return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.EncodeGrey16(grey, width, height, stream, _format, _options), _overwrite, token);
         }
         // An image rendered here (from a file, a header or decoded pixels) is seen by nobody else: its grey pixels
         // come from the pool and go back once written, so a series export does not put one on the large-object
-        // heap per slice. Images that arrive rendered belong to the caller and are never recycled.
+        // heap per slice. An image that arrives rendered into a pooled array (ConvertTo-WindowedImage's) is lent
+        // its pixels: once written it keeps them packed as the PNG data and the array goes back, unless someone
+        // has read its Pixels (then nothing is recycled).
         var ownsImage = job.Image is null && State is null;
         var image = Render(job, warnings, pooledPixels: ownsImage);
+        var pixels = image.LeasePixels();
+        PackedPixels? packed = null;
         try
         {
-            var output = _maxSize is { } limit ? ImageScaler.Fit(image, limit) : image;
-            return AtomicFileWriter.Write(target, stream => DisplayImageEncoder.Encode(output, stream, _format, _options), _overwrite, token);
+            var (width, height) = _maxSize is { } limit ? ImageScaler.FitWithin(image.Width, image.Height, limit) : (image.Width, image.Height);
+            var output = width == image.Width && height == image.Height ? pixels
+                : ImageScaler.Resize(pixels, image.Width, image.Height, image.IsColor ? 3 : 1, width, height);
+            var pack = !ownsImage && output == pixels && image.PixelsReusable;
+            Action<Stream> encode = stream =>
+                packed = DisplayImageEncoder.Encode(output, width, height, image.IsColor, stream, _format, _options, pack, image.ToString());
+            // PNG is written front to back, so it is made in memory and written in one go; ImageSharp's TIFF encoder
+            // seeks back in its output, so the other formats go through the file's own buffer.
+            return _format == ImageFormat.Png
+                ? AtomicFileWriter.WriteEncoded(target, encode, _overwrite, token)
+                : AtomicFileWriter.Write(target, encode, _overwrite, token);
         }
         finally
         {
-            if (ownsImage && !image.IsColor) SampleBufferPool.Return(image.Pixels);
+            if (!ownsImage) image.EndLease(packed);
+            else if (image.PixelsReusable) SampleBufferPool.Return(pixels);
         }
     }
 

@@ -25,38 +25,48 @@ internal static class DisplayImageEncoder
     public static void Encode(DicomDisplayImage image, Stream output, ImageFormat format, EncodeOptions? options = null)
     {
         ArgumentNullException.ThrowIfNull(image);
+        Encode(image.Pixels, image.Width, image.Height, image.IsColor, output, format, options, pack: false, image.ToString());
+    }
+
+    /// <summary>
+    /// Encodes 8-bit grey or RGB pixels (a display image's, lent apart from it). With <paramref name="pack"/> and PNG,
+    /// returns the image data just written as the packed form of the same pixels (<see cref="PackedPngRows"/>);
+    /// otherwise null.
+    /// </summary>
+    /// <param name="name">Names the image in errors.</param>
+    internal static PackedPixels? Encode(byte[] pixels, int width, int height, bool isColor, Stream output, ImageFormat format,
+        EncodeOptions? options, bool pack, string name)
+    {
         ArgumentNullException.ThrowIfNull(output);
         options ??= EncodeOptions.Default;
-        int samplesPerPixel = image.IsColor ? 3 : 1;
-        long expected = CheckedPixelCount(image.Width, image.Height) * samplesPerPixel;
-        if (image.Pixels is null || image.Pixels.LongLength != expected)
+        int samplesPerPixel = isColor ? 3 : 1;
+        long expected = CheckedPixelCount(width, height) * samplesPerPixel;
+        if (pixels is null || pixels.LongLength != expected)
             throw new ArgumentException(
-                $"Display image {image} has {image.Pixels?.LongLength ?? 0} pixel bytes; {image.Width}x{image.Height} "
-                + $"{(image.IsColor ? "RGB" : "grey")} needs {expected}.", nameof(image));
+                $"Display image {name} has {pixels?.LongLength ?? 0} pixel bytes; {width}x{height} "
+                + $"{(isColor ? "RGB" : "grey")} needs {expected}.", nameof(pixels));
 
         if (format == ImageFormat.Png)
-        {
-            PngWriter.Write8(image.Pixels, image.Width, image.Height, samplesPerPixel, output, options.CompressionLevel);
-            return;
-        }
+            return PngWriter.Write8(pixels, width, height, samplesPerPixel, output, options.CompressionLevel, pack);
         if (format == ImageFormat.Gif)
         {
             // One frame through the animation writer: the same palettes and the same exact greys.
-            var gif = new AnimatedGifWriter(output, image.Width, image.Height, samplesPerPixel, loops: 0, animated: false);
-            gif.AddFrame(image.Pixels, 0);
+            var gif = new AnimatedGifWriter(output, width, height, samplesPerPixel, loops: 0, animated: false);
+            gif.AddFrame(pixels, 0);
             gif.Finish();
-            return;
+            return null;
         }
-        if (image.IsColor)
+        if (isColor)
         {
-            using Image<Rgb24> rgb = Image.LoadPixelData<Rgb24>(image.Pixels, image.Width, image.Height);
+            using Image<Rgb24> rgb = Image.LoadPixelData<Rgb24>(pixels, width, height);
             rgb.Save(output, CreateEncoder(format, isColor: true, options));
         }
         else
         {
-            using Image<L8> grey = Image.LoadPixelData<L8>(image.Pixels, image.Width, image.Height);
+            using Image<L8> grey = Image.LoadPixelData<L8>(pixels, width, height);
             grey.Save(output, CreateEncoder(format, isColor: false, options));
         }
+        return null;
     }
 
     /// <summary>

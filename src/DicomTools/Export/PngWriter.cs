@@ -19,13 +19,15 @@ internal static class PngWriter
     private const int BlockBytes = 32 * 1024;
 
     /// <summary>8-bit grey (<paramref name="samplesPerPixel"/> 1) or RGB (3) samples, row-major.</summary>
-    public static void Write8(ReadOnlySpan<byte> pixels, int width, int height, int samplesPerPixel, Stream output, int compressionLevel)
+    /// <param name="pack">Also return the image data written, copied, as the packed form of the same pixels (else null).</param>
+    public static PackedPngRows? Write8(ReadOnlySpan<byte> pixels, int width, int height, int samplesPerPixel, Stream output, int compressionLevel,
+        bool pack = false)
     {
         if (samplesPerPixel is not (1 or 3)) throw new ArgumentOutOfRangeException(nameof(samplesPerPixel));
         var rowBytes = width * samplesPerPixel;
         if (pixels.Length != (long)rowBytes * height) throw new ArgumentException($"{pixels.Length} bytes for a {width}x{height}x{samplesPerPixel} image");
-        WriteImage(output, pixels, width, height, bitDepth: 8, colourType: samplesPerPixel == 1 ? (byte)0 : (byte)2, rowBytes,
-            bytesPerPixel: samplesPerPixel, compressionLevel);
+        return WriteImage(output, pixels, width, height, bitDepth: 8, colourType: samplesPerPixel == 1 ? (byte)0 : (byte)2, rowBytes,
+            bytesPerPixel: samplesPerPixel, compressionLevel, pack);
     }
 
     /// <summary>16-bit grey samples, row-major (stored big endian, as PNG requires).</summary>
@@ -47,13 +49,18 @@ internal static class PngWriter
         }
     }
 
-    private static void WriteImage(Stream output, ReadOnlySpan<byte> raw, int width, int height, byte bitDepth, byte colourType,
-        int rowBytes, int bytesPerPixel, int compressionLevel)
+    private static PackedPngRows? WriteImage(Stream output, ReadOnlySpan<byte> raw, int width, int height, byte bitDepth, byte colourType,
+        int rowBytes, int bytesPerPixel, int compressionLevel, bool pack = false)
     {
         WriteSignatureAndHeader(output, width, height, bitDepth, colourType);
+        PackedPngRows? packed = null;
         using (var compressed = Compress(raw, height, rowBytes, bytesPerPixel, compressionLevel))
+        {
             WriteImageData(output, compressed.WrittenSpan, "IDAT"u8, sequence: null);
+            if (pack) packed = new PackedPngRows(compressed.WrittenSpan, height, rowBytes, bytesPerPixel);
+        }
         WriteChunk(output, "IEND"u8, ReadOnlySpan<byte>.Empty);
+        return packed;
     }
 
     internal static void WriteSignatureAndHeader(Stream output, int width, int height, byte bitDepth, byte colourType)

@@ -20,8 +20,9 @@ internal static class DisplayRenderer
     /// using min-max".</param>
     /// <param name="sourceLoader">When given, the image links to its source through it instead of holding
     /// <paramref name="frame"/> (whose samples the caller may then reuse).</param>
-    /// <param name="pooledPixels">Take the grey pixel array from <see cref="SampleBufferPool"/>: for a caller that
-    /// keeps the image to itself and returns the pixels once it has written them.</param>
+    /// <param name="pooledPixels">Take the grey pixel array from <see cref="SampleBufferPool"/> and mark the image
+    /// <see cref="DicomDisplayImage.PixelsReusable"/>: a writer may then return the array once it has written it
+    /// (see <see cref="DicomDisplayImage.EndLease"/>).</param>
     public static DicomDisplayImage Render(DicomPixelData frame, DisplaySettings settings, Action<string>? warn = null,
         Lazy<DicomPixelData>? sourceLoader = null, bool pooledPixels = false)
     {
@@ -71,6 +72,7 @@ internal static class DisplayRenderer
             Height = frame.Rows,
             IsColor = false,
             Pixels = grey,
+            PixelsReusable = pooledPixels,
             WindowCenter = voi.Center,
             WindowWidth = voi.Width,
             VoiFunction = voi.Function,

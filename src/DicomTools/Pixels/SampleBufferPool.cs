@@ -15,7 +15,7 @@ internal static class SampleBufferPool
 
     public const long MaxKeptBytes = 64L * 1024 * 1024;
 
-    private static readonly int MaxKept = 2 * Environment.ProcessorCount + 2;
+    private static readonly int MaxKept = 4 * Environment.ProcessorCount + 8;
     private static readonly object Gate = new();
     private static readonly List<Array> Kept = new();
     private static long _keptBytes;
