@@ -149,7 +149,7 @@ internal sealed class PixelDataReader
         {
             // Name the codec once: most codecs already open their messages with their name.
             var message = e.Message.StartsWith(decoder.Name, StringComparison.OrdinalIgnoreCase) ? e.Message : $"{decoder.Name}: {e.Message}";
-            throw new CodecException($"frame {index}: {message}", e);
+            throw new CodecException(e.ErrorId, $"frame {index}: {message}", e);
         }
     }
 

@@ -21,6 +21,75 @@ internal static class J2kMainHeader
     private const ushort StartOfTile = 0xFF90;
     private const uint ContiguousCodestreamBox = 0x6A703263; // 'jp2c'
 
+    private const ushort ImageAndTileSize = 0xFF51;
+    private const ushort Capabilities = 0xFF50;       // CAP, Part 15 (HTJ2K)
+    private const ushort CodingStyleComponent = 0xFF53;
+    private const ushort StartOfData = 0xFF93;
+    private const ushort EndOfCodestream = 0xFFD9;
+    private const int HighThroughputBlockStyle = 0x40; // code-block style bit 6: HT code-blocks (15444-15 A.2)
+    private const int HighThroughputProfile = 0x4000;   // Rsiz bit 14: an HTJ2K codestream
+
+    /// <summary>
+    /// False only when the whole codestream's headers were walked and nothing in them asks for HTJ2K code-blocks:
+    /// no CAP marker, no Rsiz HT flag, no COD or COC (main or tile-part header) with code-block style bit 6, which is
+    /// what makes OpenJPEG use its HT block decoder. Anything the walk cannot follow counts as "may": the answer
+    /// decides whether OpenJPEG runs in a process it may end (<see cref="OpenJpegWorkerPool"/>), so doubt isolates.
+    /// </summary>
+    public static bool MayUseHighThroughput(ReadOnlySpan<byte> data)
+    {
+        var codestream = IsJp2File(data) ? FindContiguousCodestream(data) : data;
+        if (codestream.Length < 4 || BinaryPrimitives.ReadUInt16BigEndian(codestream) != StartOfCodestream) return true;
+        int componentIndexBytes = 1;
+        int position = 2;
+        // The main header, then each tile-part: its header up to SOD, and on to the next SOT by its Psot.
+        bool inTilePart = false;
+        int tilePartStart = 0;
+        while (true)
+        {
+            if (position + 2 > codestream.Length) return inTilePart || position != codestream.Length;
+            ushort marker = BinaryPrimitives.ReadUInt16BigEndian(codestream[position..]);
+            if (!inTilePart && marker == EndOfCodestream) return false; // DICOM's padding byte may follow
+            if (position + 4 > codestream.Length) return true;
+            if ((marker & 0xFF00) != 0xFF00) return true;
+            if (marker == StartOfData)
+            {
+                if (!inTilePart) return true;
+                long tilePartLength = BinaryPrimitives.ReadUInt32BigEndian(codestream[(tilePartStart + 6)..]);
+                if (tilePartLength == 0) return false; // the last tile-part runs to the end: every header was seen
+                long next = tilePartStart + tilePartLength;
+                if (next >= codestream.Length - 1) return false; // the end, or cut short (OpenJPEG reports that)
+                position = (int)next;
+                inTilePart = false;
+                continue;
+            }
+            int length = BinaryPrimitives.ReadUInt16BigEndian(codestream[(position + 2)..]);
+            if (length < 2 || position + 2 + length > codestream.Length) return true;
+            var segment = codestream.Slice(position + 4, length - 2);
+            switch (marker)
+            {
+                case Capabilities:
+                    return true;
+                case ImageAndTileSize:
+                    if (segment.Length < 36) return true;
+                    if ((BinaryPrimitives.ReadUInt16BigEndian(segment) & HighThroughputProfile) != 0) return true;
+                    componentIndexBytes = BinaryPrimitives.ReadUInt16BigEndian(segment[34..]) > 256 ? 2 : 1;
+                    break;
+                case CodingStyleDefault: // Scod, SGcod (4), then levels, xcb, ycb, style
+                    if (segment.Length < 9 || (segment[8] & HighThroughputBlockStyle) != 0) return true;
+                    break;
+                case CodingStyleComponent: // Ccoc (1 or 2), Scoc, then levels, xcb, ycb, style
+                    if (segment.Length < componentIndexBytes + 5 || (segment[componentIndexBytes + 4] & HighThroughputBlockStyle) != 0) return true;
+                    break;
+                case StartOfTile:
+                    if (inTilePart || length != 10) return true;
+                    inTilePart = true;
+                    tilePartStart = position;
+                    break;
+            }
+            position += 2 + length;
+        }
+    }
+
     /// <summary>True when the data is a JP2 file (starts with the JPEG 2000 signature box), not a bare codestream.</summary>
     public static bool IsJp2File(ReadOnlySpan<byte> data) => data.StartsWith(Jp2Signature);
 

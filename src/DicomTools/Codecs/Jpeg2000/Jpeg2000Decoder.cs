@@ -53,12 +53,24 @@ internal sealed unsafe class Jpeg2000Decoder : IFrameDecoder
         head.Length >= 4 && head[0] == 0xFF && head[1] == 0x4F && head[2] == 0xFF && head[3] == 0x51
         || head.Length >= 12 && head[4] == 0x6A && head[5] == 0x50 && head[6] == 0x20 && head[7] == 0x20;
 
+    /// <summary>
+    /// Codestreams that may use HTJ2K code-blocks are decoded in a worker process (<see cref="OpenJpegWorkerPool"/>):
+    /// Debian's OpenJPEG 2.5.0 is built with assertions, and its HT block decoder asserts (ending the process) on
+    /// some damaged code-blocks. Classic JPEG 2000 stays in this process. The rule looks at the codestream, not the
+    /// transfer syntax, so a mislabelled or damaged header cannot send HT code-blocks to the in-process decoder.
+    /// </summary>
     public string Decode(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination)
     {
         Interlocked.Increment(ref s_framesInFlight);
         try
         {
-            return DecodeFrame(encoded, geometry, destination);
+            ArgumentNullException.ThrowIfNull(geometry);
+            // The library first, here too: without it, saying what to install matters more than starting a worker.
+            _ = OpenJpegApi.For(_library);
+            int threads = DecoderThreads(geometry);
+            return IsolateHighThroughput && J2kMainHeader.MayUseHighThroughput(encoded)
+                ? OpenJpegWorkerPool.Decode(encoded, geometry, destination, threads)
+                : DecodeFrame(encoded, geometry, destination, threads);
         }
         finally
         {
@@ -76,7 +88,14 @@ internal sealed unsafe class Jpeg2000Decoder : IFrameDecoder
     internal static int DecoderThreads(FrameGeometry geometry) =>
         geometry.SampleCount < ThreadedFrameSamples ? 1 : Math.Max(1, Environment.ProcessorCount / Math.Max(1, Volatile.Read(ref s_framesInFlight)));
 
-    private string DecodeFrame(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination)
+    /// <summary>False only in benchmarks that compare against decoding HTJ2K in this process.</summary>
+    internal static bool IsolateHighThroughput { get; set; } = true;
+
+    /// <summary>Decodes here, whatever the codestream: what the worker process runs.</summary>
+    internal string DecodeInThisProcess(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination, int threads) =>
+        DecodeFrame(encoded, geometry, destination, threads);
+
+    private string DecodeFrame(ReadOnlySpan<byte> encoded, FrameGeometry geometry, Span<byte> destination, int threads)
     {
         ArgumentNullException.ThrowIfNull(geometry);
         if (geometry.BitsAllocated is not (8 or 16 or 32))
@@ -115,7 +134,6 @@ internal sealed unsafe class Jpeg2000Decoder : IFrameDecoder
             if (api.SetStrictMode != null) api.SetStrictMode(codec, 1);
             // A large frame decoded alone (one file at a time) uses the idle cores inside OpenJPEG; when callers
             // already decode several frames at once, each keeps one thread so the machine is not oversubscribed.
-            var threads = DecoderThreads(geometry);
             if (threads > 1 && api.SetThreads != null) api.SetThreads(codec, threads);
 
             fixed (byte* data = encoded)
