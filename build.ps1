@@ -117,10 +117,8 @@ function Install-TestPrerequisites {
     if (-not (Test-NativeLibrary 'libjxl.so.0.7')) { $missing += 'libjxl0.7' }
     # cjxl / djxl make and check the JPEG XL fixtures (tests/fixtures/jpegxl/make_jxl.sh).
     if (-not (Get-Command djxl -ErrorAction SilentlyContinue)) { $missing += 'libjxl-tools' }
-    # opj_decompress checks what OpenJPEG itself does with a codestream (Part 2, the HTJ2K frames that abort it);
-    # ojph_expand is the HTJ2K reference decoder.
+    # opj_decompress checks what OpenJPEG itself does with a codestream (Part 2, the HTJ2K frames that abort it).
     if (-not (Get-Command opj_decompress -ErrorAction SilentlyContinue)) { $missing += 'libopenjp2-tools' }
-    if (-not (Get-Command ojph_expand -ErrorAction SilentlyContinue)) { $missing += 'openjph-tools' }
     if (-not (Get-Command dcmdjpeg -ErrorAction SilentlyContinue)) { $missing += 'dcmtk' }
     if (-not (Get-Command gdcmconv -ErrorAction SilentlyContinue)) { $missing += 'libgdcm-tools' }
     if (-not (Test-Path /usr/bin/python3) -or -not (Test-PythonModules)) { $missing += 'python3-pydicom', 'python3-numpy', 'python3-pil' }
