@@ -49,13 +49,7 @@ Describe 'Error policy' {
         @{ Command = 'Export-DicomImage'; Mode = 'parallel, 4 workers'; Params = @{ ThrottleLimit = 4; PassThru = $true } }
     ) {
         $hook.SetValue($null, 'b.dcm')
-        $arguments = @{} + $Params
-        if ($Command -eq 'Export-DicomImage') {
-            $arguments.SourcePath = $files
-            $arguments.OutputDirectory = Join-Path $TestDrive "out-$([guid]::NewGuid())"
-        } else {
-            $arguments.LiteralPath = $files
-        }
+        $arguments = New-FileCommandArguments $Command $files $Params
         $errors = $null
         $output = & $Command @arguments -ErrorVariable errors -ErrorAction SilentlyContinue
 

@@ -32,13 +32,7 @@ Describe 'HTJ2K frames that crash OpenJPEG' {
         @{ Command = 'Export-DicomImage'; Params = @{ ThrottleLimit = 4; PassThru = $true } }
     ) {
         $files = $damagedA, $valid, $damagedB, $validGrey
-        $arguments = @{} + $Params
-        if ($Command -eq 'Export-DicomImage') {
-            $arguments.SourcePath = $files
-            $arguments.OutputDirectory = Join-Path $TestDrive "out-$([guid]::NewGuid())"
-        } else {
-            $arguments.LiteralPath = $files
-        }
+        $arguments = New-FileCommandArguments $Command $files $Params
         $errors = $null
         $output = @(& $Command @arguments -ErrorVariable errors -ErrorAction SilentlyContinue)
 

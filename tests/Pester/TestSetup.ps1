@@ -20,3 +20,16 @@ function Get-CorpusManifest {
 # The module's public types are in namespace DicomTools; the tests also make files with internal ones (the sample CT,
 # the writer, the dictionary), reached through the loaded assembly.
 function Get-ModuleType([string]$Name) { [DicomTools.DicomInfo].Assembly.GetType($Name, $true) }
+
+# Arguments that run Command over Files: -SourcePath into a fresh output folder for Export-DicomImage, -LiteralPath
+# for the cmdlets that write objects; Params are added as given.
+function New-FileCommandArguments([string]$Command, [string[]]$Files, [hashtable]$Params) {
+    $arguments = @{} + $Params
+    if ($Command -eq 'Export-DicomImage') {
+        $arguments.SourcePath = $Files
+        $arguments.OutputDirectory = Join-Path $TestDrive "out-$([guid]::NewGuid())"
+    } else {
+        $arguments.LiteralPath = $Files
+    }
+    $arguments
+}
